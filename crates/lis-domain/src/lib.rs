@@ -1,0 +1,11 @@
+//! The pure rules of LIS: no I/O, no database, no clock.
+//!
+//! Every rule of the method that LIS encodes lives here so that it can be tested on its own. The foundation holds
+//! the organisation tree and the shape of an audit event; classification, the catalogue's rule language and gap
+//! computation follow as their issues land.
+
+pub mod audit;
+pub mod org;
+
+pub use audit::{Actor, AuditAction, SubjectRef};
+pub use org::{OrgTree, OrgTreeNode, OrgUnitKind, OrgUnitRecord, UnitName, UnitNameError};

@@ -1,0 +1,73 @@
+//! Appending to the audit trail, inside the transaction of the change it records.
+
+use chrono::Utc;
+use lis_domain::{Actor, AuditAction, SubjectRef};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseTransaction, EntityTrait, QueryOrder};
+use serde_json::Value;
+
+use crate::StoreError;
+use crate::entity::audit_event;
+
+/// Who is changing data, and through which request: passed to every service that writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangeContext {
+    /// The person or part of LIS that acts.
+    pub actor: Actor,
+    /// The HTTP request id, when the change comes through the web.
+    pub request_id: Option<String>,
+}
+
+impl ChangeContext {
+    /// A change made by LIS itself, such as the demo loader.
+    pub fn system(part: &'static str) -> Self {
+        Self {
+            actor: Actor::System(part),
+            request_id: None,
+        }
+    }
+}
+
+/// One change to record: what happened to which record, with its state before and after.
+#[derive(Clone, Debug)]
+pub struct Change {
+    /// The organisation the record belongs to, when it belongs to one.
+    pub organisation_id: Option<i64>,
+    /// What was done.
+    pub action: AuditAction,
+    /// The record.
+    pub subject: SubjectRef,
+    /// The record's state before the change (none for a creation).
+    pub before: Option<Value>,
+    /// The record's state after the change.
+    pub after: Option<Value>,
+}
+
+/// Appends one event to the audit trail in the given transaction.
+///
+/// Taking a transaction, not a connection, is deliberate: the event must commit or roll back with its change.
+pub async fn append(txn: &DatabaseTransaction, ctx: &ChangeContext, change: Change) -> Result<(), StoreError> {
+    audit_event::ActiveModel {
+        organisation_id: Set(change.organisation_id),
+        occurred_at: Set(Utc::now()),
+        actor: Set(ctx.actor.to_string()),
+        actor_person_id: Set(ctx.actor.person_id()),
+        action: Set(change.action.as_str().to_owned()),
+        subject_kind: Set(change.subject.kind.to_owned()),
+        subject_id: Set(change.subject.id),
+        before: Set(change.before),
+        after: Set(change.after),
+        request_id: Set(ctx.request_id.clone()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// The whole trail, oldest first: for tests and the coming audit views, which will page it.
+pub async fn all_events(db: &impl sea_orm::ConnectionTrait) -> Result<Vec<audit_event::Model>, StoreError> {
+    Ok(audit_event::Entity::find()
+        .order_by_asc(audit_event::Column::Id)
+        .all(db)
+        .await?)
+}

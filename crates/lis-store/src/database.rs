@@ -1,0 +1,208 @@
+//! Database URLs and connections, for SQLite (embedded, the default) and PostgreSQL.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use sea_orm::sqlx::postgres::PgConnectOptions;
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+
+use crate::StoreError;
+
+/// How long LIS waits for the database before it gives up: long enough for a busy server, short enough that a wrong
+/// address is reported within seconds.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Which database server a URL points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// An embedded SQLite file, or memory in tests.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// A checked database URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    raw: String,
+    backend: Backend,
+}
+
+impl DatabaseUrl {
+    /// Checks that `raw` is a SQLite or PostgreSQL URL that the drivers understand.
+    pub fn parse(raw: &str) -> Result<Self, StoreError> {
+        let invalid = |reason: &str| StoreError::InvalidDatabaseUrl {
+            url: redact(raw),
+            reason: reason.to_owned(),
+        };
+        let raw = raw.trim();
+        if raw.starts_with("sqlite:") {
+            raw.parse::<SqliteConnectOptions>()
+                .map_err(|e| invalid(&format!("SQLite does not accept it ({e})")))?;
+            return Ok(Self {
+                raw: raw.to_owned(),
+                backend: Backend::Sqlite,
+            });
+        }
+        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            let url = url::Url::parse(raw).map_err(|e| invalid(&format!("it is not a URL ({e})")))?;
+            if url.host_str().is_none_or(str::is_empty) {
+                return Err(invalid("it names no host"));
+            }
+            raw.parse::<PgConnectOptions>()
+                .map_err(|e| invalid(&format!("PostgreSQL does not accept it ({e})")))?;
+            return Ok(Self {
+                raw: raw.to_owned(),
+                backend: Backend::Postgres,
+            });
+        }
+        Err(invalid("it must start with sqlite:// or postgres://"))
+    }
+
+    /// The database server this URL points at.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The URL as given, password included: for the driver only, never for a log.
+    pub fn expose(&self) -> &str {
+        &self.raw
+    }
+
+    /// The URL with any password replaced by `***`, safe to log and show.
+    pub fn redacted(&self) -> String {
+        redact(&self.raw)
+    }
+
+    /// The file a SQLite URL points at, if it points at a file rather than memory.
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        if self.backend != Backend::Sqlite {
+            return None;
+        }
+        let rest = self.raw.trim_start_matches("sqlite:").trim_start_matches("//");
+        let path = rest.split('?').next().unwrap_or_default();
+        (!path.is_empty() && !path.starts_with(":memory:") && !self.raw.contains("mode=memory"))
+            .then(|| PathBuf::from(path))
+    }
+}
+
+impl std::fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// Hides the password of a URL (`scheme://user:password@host…`), whether or not the rest of it is valid.
+fn redact(raw: &str) -> String {
+    let Some(start) = raw.find("://").map(|i| i + 3) else {
+        return raw.to_owned();
+    };
+    let authority_end = raw[start..].find(['/', '?', '#']).map_or(raw.len(), |i| start + i);
+    let Some(at) = raw[start..authority_end].rfind('@').map(|i| start + i) else {
+        return raw.to_owned();
+    };
+    match raw[start..at].find(':') {
+        Some(colon) => format!("{}***{}", &raw[..start + colon + 1], &raw[at..]),
+        None => raw.to_owned(),
+    }
+}
+
+/// Opens a connection pool: SQLite in WAL mode with foreign keys enforced, PostgreSQL with short time-outs.
+///
+/// Fails with [`StoreError::Unreachable`] when the server does not answer or refuses the connection.
+pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, StoreError> {
+    let mut options = ConnectOptions::new(url.expose());
+    options
+        .connect_timeout(CONNECT_TIMEOUT)
+        .acquire_timeout(CONNECT_TIMEOUT)
+        // Statement logs would carry values; LIS traces its own spans instead.
+        .sqlx_logging(false);
+    match url.backend() {
+        Backend::Sqlite => {
+            // One connection: SQLite serialises writers anyway, and one connection avoids "database is locked"
+            // errors when a reader's transaction is upgraded to a write.
+            options.max_connections(1).map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .foreign_keys(true)
+                    .busy_timeout(CONNECT_TIMEOUT)
+            });
+        }
+        Backend::Postgres => {
+            options.max_connections(10).set_application_name("lis");
+        }
+    }
+    Database::connect(options).await.map_err(|e| StoreError::Unreachable {
+        url: url.redacted(),
+        cause: driver_cause(&e),
+    })
+}
+
+/// The driver's own words for a connection error, without sea-orm's wrapping.
+fn driver_cause(err: &sea_orm::DbErr) -> String {
+    match err {
+        sea_orm::DbErr::Conn(inner) => inner.to_string(),
+        other => other.to_string(),
+    }
+    .trim_start_matches("Connection Error: ")
+    .to_owned()
+}
+
+/// Which of LIS's backends a connection or transaction talks to.
+pub fn backend_of(db: &impl ConnectionTrait) -> Backend {
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => Backend::Postgres,
+        // LIS refuses every other URL scheme, so anything else is SQLite.
+        _ => Backend::Sqlite,
+    }
+}
+
+/// Whether the database answers a trivial query: the readiness check.
+pub async fn ping(db: &DatabaseConnection) -> Result<(), StoreError> {
+    db.execute_unprepared("SELECT 1").await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_sqlite_and_postgres_urls() {
+        let sqlite = DatabaseUrl::parse("sqlite://lis-data/lis.db?mode=rwc").expect("sqlite url");
+        assert_eq!(sqlite.backend(), Backend::Sqlite);
+        assert_eq!(sqlite.sqlite_file(), Some(PathBuf::from("lis-data/lis.db")));
+        assert_eq!(
+            DatabaseUrl::parse("sqlite::memory:").expect("memory").sqlite_file(),
+            None
+        );
+        let pg = DatabaseUrl::parse("postgres://lis:hemligt@db.example:5432/lis").expect("pg url");
+        assert_eq!(pg.backend(), Backend::Postgres);
+        assert_eq!(pg.sqlite_file(), None);
+    }
+
+    #[test]
+    fn passwords_never_leave_through_display() {
+        let pg = DatabaseUrl::parse("postgres://lis:hemligt@db.example/lis").expect("pg url");
+        assert!(!pg.to_string().contains("hemligt"));
+        assert!(pg.redacted().contains("***"));
+        let err = DatabaseUrl::parse("postgres://lis:hemligt@/lis").expect_err("no host");
+        assert!(!err.to_string().contains("hemligt"), "{err}");
+        assert_eq!(redact("postgres://a:b:c@h/db?x=@"), "postgres://a:***@h/db?x=@");
+        assert_eq!(redact("postgres://a@h/db"), "postgres://a@h/db");
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_database_url() {
+        for bad in [
+            "",
+            "lis.db",
+            "mysql://root@localhost/lis",
+            "postgres://",
+            "postgres://:5432/x",
+        ] {
+            let err = DatabaseUrl::parse(bad).expect_err(bad);
+            assert!(matches!(err, StoreError::InvalidDatabaseUrl { .. }), "{bad}: {err}");
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! The fictional demo municipality that `lis demo` loads: Exempelkommun, a kommun of about 30 000 inhabitants.
+//!
+//! The plan is plain data so that tests can load a variant of it; [`load`] writes a plan through the ordinary
+//! services in one transaction, so every row it writes has its audit event and a failure leaves nothing behind.
+
+use lis_domain::OrgUnitKind::{self, Avdelning, Bolag, Enhet, Forvaltning, Fullmaktige, Namnd, Samverkan};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+
+use crate::StoreError;
+use crate::audit::ChangeContext;
+use crate::organisation::{self, NewOrgUnit, NewOrganisation};
+
+/// A municipality to load: its name and its unit tree.
+#[derive(Clone, Debug)]
+pub struct DemoPlan {
+    /// The organisation's name.
+    pub name: String,
+    /// The top-level units with everything below them.
+    pub units: Vec<DemoUnit>,
+}
+
+/// One unit of a plan and the units below it.
+#[derive(Clone, Debug)]
+pub struct DemoUnit {
+    /// The unit's name.
+    pub name: String,
+    /// Its kind.
+    pub kind: OrgUnitKind,
+    /// The units below it, in order.
+    pub children: Vec<DemoUnit>,
+}
+
+/// What [`load`] wrote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DemoSummary {
+    /// The new organisation's id.
+    pub organisation_id: i64,
+    /// How many units were created.
+    pub units: usize,
+}
+
+fn unit(name: &str, kind: OrgUnitKind, children: Vec<DemoUnit>) -> DemoUnit {
+    DemoUnit {
+        name: name.to_owned(),
+        kind,
+        children,
+    }
+}
+
+fn leaf(name: &str, kind: OrgUnitKind) -> DemoUnit {
+    unit(name, kind, Vec::new())
+}
+
+fn leaves(names: &[&str], kind: OrgUnitKind) -> Vec<DemoUnit> {
+    names.iter().map(|name| leaf(name, kind)).collect()
+}
+
+/// Exempelkommun: fullmäktige, kommunstyrelsen and the nämnder of a typical kommun of 30 000 inhabitants, the
+/// sektorer that serve them, their avdelningar and some enheter, two municipal companies and a kommunalförbund.
+pub fn exempelkommun() -> DemoPlan {
+    let kommunstyrelsen = unit(
+        "Kommunstyrelsen",
+        Namnd,
+        vec![
+            unit(
+                "Kommunledningsförvaltningen",
+                Forvaltning,
+                leaves(
+                    &[
+                        "Ekonomiavdelningen",
+                        "HR-avdelningen",
+                        "IT-avdelningen",
+                        "Kommunikationsavdelningen",
+                        "Kansli- och säkerhetsavdelningen",
+                    ],
+                    Avdelning,
+                ),
+            ),
+            leaf("Exempelkommuns Bostäder AB", Bolag),
+            leaf("Exempelkommuns Energi och Vatten AB", Bolag),
+        ],
+    );
+    let utbildning = unit(
+        "Barn- och utbildningsnämnden",
+        Namnd,
+        vec![unit(
+            "Sektor utbildning",
+            Forvaltning,
+            vec![
+                unit(
+                    "Förskola",
+                    Avdelning,
+                    leaves(&["Solrosens förskola", "Ekbackens förskola"], Enhet),
+                ),
+                unit(
+                    "Grundskola",
+                    Avdelning,
+                    leaves(&["Centralskolan F–6", "Åsenskolan 7–9"], Enhet),
+                ),
+                unit(
+                    "Gymnasie- och vuxenutbildning",
+                    Avdelning,
+                    leaves(&["Exempelgymnasiet", "Komvux"], Enhet),
+                ),
+                leaf("Elevhälsan", Enhet),
+            ],
+        )],
+    );
+    let social = unit(
+        "Socialnämnden",
+        Namnd,
+        vec![unit(
+            "Sektor välfärd",
+            Forvaltning,
+            vec![
+                unit(
+                    "Individ- och familjeomsorg",
+                    Avdelning,
+                    leaves(&["Barn och unga", "Ekonomiskt bistånd"], Enhet),
+                ),
+                unit(
+                    "Vård och omsorg",
+                    Avdelning,
+                    leaves(&["Hemtjänsten", "Lindgårdens särskilda boende"], Enhet),
+                ),
+                unit(
+                    "Funktionsstöd",
+                    Avdelning,
+                    leaves(&["Daglig verksamhet", "Personlig assistans"], Enhet),
+                ),
+            ],
+        )],
+    );
+    let samhallsbyggnad = unit(
+        "Samhällsbyggnadsnämnden",
+        Namnd,
+        vec![unit(
+            "Sektor samhällsbyggnad",
+            Forvaltning,
+            leaves(
+                &[
+                    "Plan och bygg",
+                    "Gata och park",
+                    "Miljö- och hälsoskydd",
+                    "Kart och mät",
+                ],
+                Avdelning,
+            ),
+        )],
+    );
+    let kultur = unit(
+        "Kultur- och fritidsnämnden",
+        Namnd,
+        vec![unit(
+            "Sektor kultur och fritid",
+            Forvaltning,
+            leaves(&["Biblioteken", "Fritidsgårdarna"], Avdelning),
+        )],
+    );
+    DemoPlan {
+        name: "Exempelkommun".to_owned(),
+        units: vec![
+            unit(
+                "Kommunfullmäktige",
+                Fullmaktige,
+                vec![
+                    kommunstyrelsen,
+                    utbildning,
+                    social,
+                    samhallsbyggnad,
+                    kultur,
+                    leaf("Valnämnden", Namnd),
+                    leaf("Överförmyndarnämnden", Namnd),
+                    leaf("Revisionen", Namnd),
+                ],
+            ),
+            leaf("Räddningstjänsten Exempeldalen (kommunalförbund)", Samverkan),
+        ],
+    }
+}
+
+/// Loads a plan as a new demo organisation in one transaction: all of it, with an audit event per row, or nothing.
+#[tracing::instrument(skip_all, err)]
+pub async fn load(db: &DatabaseConnection, plan: &DemoPlan) -> Result<DemoSummary, StoreError> {
+    let ctx = ChangeContext::system("demo");
+    let txn = db.begin().await?;
+    let new = NewOrganisation {
+        name: plan.name.clone(),
+        municipality_code: None,
+        is_demo: true,
+    };
+    let organisation = organisation::create_organisation(&txn, &ctx, new).await?;
+    let mut units = 0;
+    // Depth-first with an explicit stack: (parent id, position, unit).
+    let mut pending: Vec<(Option<i64>, i32, &DemoUnit)> = Vec::new();
+    push_children(&mut pending, None, &plan.units);
+    while let Some((parent_id, position, planned)) = pending.pop() {
+        let created = create_unit(&txn, &ctx, organisation.id, parent_id, position, planned).await?;
+        units += 1;
+        push_children(&mut pending, Some(created), &planned.children);
+    }
+    txn.commit().await?;
+    Ok(DemoSummary {
+        organisation_id: organisation.id,
+        units,
+    })
+}
+
+fn push_children<'a>(pending: &mut Vec<(Option<i64>, i32, &'a DemoUnit)>, parent: Option<i64>, units: &'a [DemoUnit]) {
+    // Reversed so that the stack creates siblings in their planned order.
+    for (position, unit) in units.iter().enumerate().rev() {
+        pending.push((parent, i32::try_from(position).unwrap_or(i32::MAX), unit));
+    }
+}
+
+async fn create_unit(
+    txn: &DatabaseTransaction,
+    ctx: &ChangeContext,
+    organisation_id: i64,
+    parent_id: Option<i64>,
+    position: i32,
+    planned: &DemoUnit,
+) -> Result<i64, StoreError> {
+    let new = NewOrgUnit {
+        parent_id,
+        name: planned.name.clone(),
+        kind: planned.kind,
+        position,
+    };
+    Ok(organisation::create_org_unit(txn, ctx, organisation_id, new).await?.id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(units: &[DemoUnit]) -> usize {
+        units.iter().map(|u| 1 + count(&u.children)).sum()
+    }
+
+    #[test]
+    fn exempelkommun_has_the_shape_of_a_typical_kommun() {
+        let plan = exempelkommun();
+        assert_eq!(plan.name, "Exempelkommun");
+        let fullmaktige = &plan.units[0];
+        assert_eq!(fullmaktige.kind, Fullmaktige);
+        let namnder: Vec<&str> = fullmaktige.children.iter().map(|u| u.name.as_str()).collect();
+        assert!(
+            namnder.contains(&"Kommunstyrelsen") && namnder.contains(&"Socialnämnden"),
+            "{namnder:?}"
+        );
+        assert!(count(&plan.units) > 40, "{}", count(&plan.units));
+    }
+}

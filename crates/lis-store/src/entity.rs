@@ -1,0 +1,8 @@
+//! The sea-orm entities: one module per table. Only the store uses them; other crates get domain types or view
+//! structs.
+
+pub mod audit_event;
+pub mod org_unit;
+pub mod organisation;
+pub mod person;
+pub mod session;

@@ -1,0 +1,46 @@
+//! The store's error type.
+
+use lis_domain::UnitNameError;
+
+/// Everything that can go wrong in the store, with enough context to tell the user what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// `LIS_DATABASE_URL` (or the value given in its place) is not a database URL LIS can use.
+    #[error("the database URL {url:?} is not valid: {reason}")]
+    InvalidDatabaseUrl {
+        /// The URL with any password hidden.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The database did not accept a connection.
+    #[error("cannot connect to the database at {url}: {cause}")]
+    Unreachable {
+        /// The URL with any password hidden.
+        url: String,
+        /// What the driver said.
+        cause: String,
+    },
+    /// A name given for a unit or organisation is not acceptable.
+    #[error("invalid {field}: {source}")]
+    InvalidName {
+        /// The field that holds the name.
+        field: &'static str,
+        /// Why it was refused.
+        source: UnitNameError,
+    },
+    /// A record that a command refers to does not exist.
+    #[error("{kind} {id} does not exist")]
+    NotFound {
+        /// The kind of record.
+        kind: &'static str,
+        /// Its id.
+        id: String,
+    },
+    /// The database refused or failed a statement.
+    #[error("database error: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    /// A value could not be turned into JSON for the audit trail.
+    #[error("could not record the change: {0}")]
+    Serialize(#[from] serde_json::Error),
+}

@@ -1,0 +1,20 @@
+//! LIS's database: connecting, migrating, the sea-orm entities and the services that change data.
+//!
+//! Every write goes through a service function that takes a [`sea_orm::DatabaseTransaction`] and appends its audit
+//! event through [`audit::append`] in that same transaction, so that a change and its trace are committed together
+//! or not at all. Use cases that span several writes (the demo loader, later the imports) open the transaction
+//! themselves and commit once at the end.
+//!
+//! Errors: [`StoreError`] is the one error type of this crate.
+
+pub mod audit;
+pub mod database;
+pub mod demo;
+pub mod entity;
+mod error;
+pub mod migrate;
+pub mod organisation;
+
+pub use database::{Backend, DatabaseUrl, connect};
+pub use error::StoreError;
+pub use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};

@@ -1,0 +1,165 @@
+//! Organisations and their unit trees: reading the tree and creating units.
+
+use chrono::Utc;
+use lis_domain::{AuditAction, OrgTree, OrgUnitKind, OrgUnitRecord, SubjectRef, UnitName};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder,
+};
+use serde_json::json;
+
+use crate::StoreError;
+use crate::audit::{self, Change, ChangeContext};
+use crate::entity::{org_unit, organisation};
+
+/// What is needed to create an organisation.
+#[derive(Clone, Debug)]
+pub struct NewOrganisation {
+    /// Its name, e.g. "Exempelkommun".
+    pub name: String,
+    /// SCB's four-digit kommunkod, when it is a municipality.
+    pub municipality_code: Option<String>,
+    /// Whether it is the fictional demo organisation.
+    pub is_demo: bool,
+}
+
+/// What is needed to create a unit in an organisation's tree.
+#[derive(Clone, Debug)]
+pub struct NewOrgUnit {
+    /// The unit above, or none for a top-level unit.
+    pub parent_id: Option<i64>,
+    /// Its name.
+    pub name: String,
+    /// Its kind.
+    pub kind: OrgUnitKind,
+    /// Its place among its siblings.
+    pub position: i32,
+}
+
+/// Creates an organisation and records it in the audit trail.
+#[tracing::instrument(skip_all, err)]
+pub async fn create_organisation(
+    txn: &DatabaseTransaction,
+    ctx: &ChangeContext,
+    new: NewOrganisation,
+) -> Result<organisation::Model, StoreError> {
+    let name = UnitName::parse(&new.name).map_err(|source| StoreError::InvalidName { field: "name", source })?;
+    let now = Utc::now();
+    let created = organisation::ActiveModel {
+        name: Set(name.as_str().to_owned()),
+        municipality_code: Set(new.municipality_code),
+        is_demo: Set(new.is_demo),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    let after = json!({
+        "name": created.name,
+        "municipality_code": created.municipality_code,
+        "is_demo": created.is_demo,
+    });
+    let change = Change {
+        organisation_id: Some(created.id),
+        action: AuditAction::Create,
+        subject: SubjectRef::new("organisation", created.id),
+        before: None,
+        after: Some(after),
+    };
+    audit::append(txn, ctx, change).await?;
+    Ok(created)
+}
+
+/// Creates a unit under `new.parent_id` (which must be a unit of the same organisation that is still in use) and
+/// records it in the audit trail.
+#[tracing::instrument(skip_all, err, fields(organisation.id = organisation_id))]
+pub async fn create_org_unit(
+    txn: &DatabaseTransaction,
+    ctx: &ChangeContext,
+    organisation_id: i64,
+    new: NewOrgUnit,
+) -> Result<org_unit::Model, StoreError> {
+    let name = UnitName::parse(&new.name).map_err(|source| StoreError::InvalidName { field: "name", source })?;
+    if let Some(parent_id) = new.parent_id {
+        let parent = org_unit::Entity::find_by_id(parent_id)
+            .filter(org_unit::Column::OrganisationId.eq(organisation_id))
+            .filter(org_unit::Column::RetiredAt.is_null())
+            .one(txn)
+            .await?;
+        if parent.is_none() {
+            return Err(StoreError::NotFound {
+                kind: "org_unit",
+                id: parent_id.to_string(),
+            });
+        }
+    }
+    let now = Utc::now();
+    let created = org_unit::ActiveModel {
+        organisation_id: Set(organisation_id),
+        parent_id: Set(new.parent_id),
+        name: Set(name.as_str().to_owned()),
+        kind: Set(new.kind.as_str().to_owned()),
+        position: Set(new.position),
+        external_id: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        retired_at: Set(None),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    let after = json!({
+        "parent_id": created.parent_id,
+        "name": created.name,
+        "kind": created.kind,
+        "position": created.position,
+    });
+    let change = Change {
+        organisation_id: Some(organisation_id),
+        action: AuditAction::Create,
+        subject: SubjectRef::new("org_unit", created.id),
+        before: None,
+        after: Some(after),
+    };
+    audit::append(txn, ctx, change).await?;
+    Ok(created)
+}
+
+/// The organisation LIS serves: the first one created. (LIS serves one organisation per installation; the schema
+/// keeps the organisation id everywhere so that shared installations remain possible.)
+pub async fn primary_organisation(db: &impl ConnectionTrait) -> Result<Option<organisation::Model>, StoreError> {
+    Ok(organisation::Entity::find()
+        .order_by_asc(organisation::Column::Id)
+        .one(db)
+        .await?)
+}
+
+/// The organisation's units in use, as a tree.
+pub async fn org_tree(db: &impl ConnectionTrait, organisation_id: i64) -> Result<OrgTree, StoreError> {
+    let units = org_unit::Entity::find()
+        .filter(org_unit::Column::OrganisationId.eq(organisation_id))
+        .filter(org_unit::Column::RetiredAt.is_null())
+        .all(db)
+        .await?;
+    let records = units
+        .into_iter()
+        .map(|unit| {
+            let kind = unit.kind.parse::<OrgUnitKind>().unwrap_or_else(|unknown| {
+                // Only LIS writes this column; an unknown value means a newer LIS wrote it. Show the unit anyway.
+                tracing::warn!(org_unit.id = unit.id, error = %unknown, "unknown kind of unit");
+                OrgUnitKind::Enhet
+            });
+            OrgUnitRecord {
+                id: unit.id,
+                parent_id: unit.parent_id,
+                name: unit.name,
+                kind,
+                position: unit.position,
+            }
+        })
+        .collect();
+    Ok(OrgTree::build(records))
+}

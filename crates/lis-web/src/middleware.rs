@@ -1,0 +1,136 @@
+//! The layers every request passes through: request ids and tracing, security headers, the language cookie and
+//! error pages.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, Response, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse};
+use serde::Serialize;
+use tracing::Span;
+
+use crate::AppState;
+use crate::error::ErrorReport;
+use crate::i18n::{LANG_COOKIE, Lang};
+
+/// The header that carries the request id, set on the way in and returned on the way out.
+pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The Content Security Policy: everything from LIS's own origin, no inline script or style, no framing.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The span of one request: method, path (never the query string, which may carry codes or tokens) and request id.
+pub fn request_span(request: &Request) -> Span {
+    let request_id = request
+        .headers()
+        .get(&REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %request_id)
+}
+
+/// Adds the security headers to every response and, unless a handler chose otherwise, forbids caching: pages of
+/// LIS hold information that must not linger in shared caches.
+pub async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response<Body> {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let fixed = [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+        (
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), payment=()",
+        ),
+    ];
+    for (name, value) in fixed {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    if state.config.is_https() {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Keeps a language chosen with `?lang=` in a cookie for a year.
+pub async fn remember_language(State(state): State<AppState>, request: Request, next: Next) -> Response<Body> {
+    let chosen = Lang::from_query(request.uri());
+    let mut response = next.run(request).await;
+    if let Some(lang) = chosen {
+        let secure = if state.config.is_https() { "; Secure" } else { "" };
+        let cookie = format!(
+            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
+            lang.code()
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+#[derive(Serialize)]
+struct ErrorView<'a> {
+    status: u16,
+    title: &'a str,
+    text: &'a str,
+    request_id: &'a str,
+}
+
+/// Turns an error response from a handler into a page in the person's language that names the request id, and
+/// logs the cause once, here.
+pub async fn error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response<Body> {
+    let lang = Lang::of_request(request.uri(), request.headers());
+    let request_id = request
+        .headers()
+        .get(&REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_owned();
+    let response = next.run(request).await;
+    let Some(report) = response.extensions().get::<ErrorReport>().cloned() else {
+        return response;
+    };
+    let status = response.status();
+    match &report.cause {
+        Some(cause) if status.is_server_error() => tracing::error!(%status, %cause, "request failed"),
+        Some(cause) => tracing::warn!(%status, %cause, "request refused"),
+        None => tracing::debug!(%status, "request refused"),
+    }
+    let messages = lang.messages();
+    let title = messages
+        .get(format!("{}_title", report.message_key).as_str())
+        .copied()
+        .unwrap_or_default();
+    let text = messages
+        .get(format!("{}_text", report.message_key).as_str())
+        .copied()
+        .unwrap_or_default();
+    let view = ErrorView {
+        status: status.as_u16(),
+        title,
+        text,
+        request_id: &request_id,
+    };
+    let page = crate::handlers::render_page(&state, lang, "error.html", &view);
+    match page {
+        Ok(html) => (status, html).into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "could not render the error page");
+            (
+                status,
+                Html(format!("<!doctype html><title>{status}</title><p>{status}</p>")),
+            )
+                .into_response()
+        }
+    }
+}

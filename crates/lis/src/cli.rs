@@ -1,0 +1,117 @@
+//! The command line: every flag also read from the environment variable named beside it in `--help`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// LIS: an information security management system (ledningssystem för informationssäkerhet) for Swedish
+/// municipalities.
+#[derive(Debug, Parser)]
+#[command(name = "lis", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Log filter, e.g. `info`, `debug` or `info,lis_store=debug`.
+    #[arg(long, env = "LIS_LOG", default_value = "info", global = true)]
+    pub log: String,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands of `lis`.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve LIS over HTTP, applying pending migrations first.
+    Serve(ServeArgs),
+    /// Serve a fictional demo municipality (Exempelkommun) from a fresh SQLite file, on loopback only.
+    Demo(DemoArgs),
+    /// Apply pending database migrations, or list them with --status.
+    Migrate(MigrateArgs),
+}
+
+/// Where LIS keeps its files and its database.
+#[derive(Debug, Args)]
+pub struct StorageArgs {
+    /// Directory for LIS's files: the SQLite database by default, later evidence files.
+    #[arg(long, env = "LIS_DATA_DIR", default_value = "./lis-data")]
+    pub data_dir: PathBuf,
+
+    /// Database URL: `sqlite://PATH?mode=rwc` or `postgres://USER:PASSWORD@HOST:PORT/DATABASE`.
+    /// [default: sqlite://<data dir>/lis.db?mode=rwc]
+    #[arg(long, env = "LIS_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+}
+
+/// How LIS is reached over HTTP.
+#[derive(Debug, Args)]
+pub struct HttpArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "LIS_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+
+    /// The public URL people use to reach LIS, e.g. `https://lis.exempelkommun.se`; decides cookie security and
+    /// redirects. [default: http://<listen address>]
+    #[arg(long, env = "LIS_BASE_URL")]
+    pub base_url: Option<String>,
+}
+
+/// Arguments of `lis serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    #[command(flatten)]
+    pub http: HttpArgs,
+}
+
+/// Arguments of `lis demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Directory for the demo database (`demo.db`, created anew at every start).
+    #[arg(long, env = "LIS_DATA_DIR", default_value = "./lis-data")]
+    pub data_dir: PathBuf,
+
+    #[command(flatten)]
+    pub http: HttpArgs,
+}
+
+/// Arguments of `lis migrate`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+
+    /// List applied and pending migrations instead of applying them.
+    #[arg(long)]
+    pub status: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_flag_names_its_environment_variable_in_help() {
+        let mut command = Cli::command();
+        for sub in ["serve", "demo", "migrate"] {
+            let help = command
+                .find_subcommand_mut(sub)
+                .expect(sub)
+                .render_long_help()
+                .to_string();
+            for var in ["LIS_LOG", "LIS_DATA_DIR", "LIS_LISTEN"] {
+                if sub == "migrate" && var == "LIS_LISTEN" {
+                    continue;
+                }
+                assert!(help.contains(var), "`lis {sub} --help` does not name {var}:\n{help}");
+            }
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! What each command does.
+
+use std::path::Path;
+
+use anyhow::{Result, anyhow};
+use lis_store::{DatabaseConnection, DatabaseUrl};
+use lis_web::{App, AppState, Templates, WebConfig};
+use tracing_subscriber::EnvFilter;
+
+use crate::cli::{Command, DemoArgs, HttpArgs, MigrateArgs, ServeArgs};
+use crate::config;
+
+/// Sets up logging to standard error with the given filter.
+pub fn init_tracing(filter: &str) -> Result<()> {
+    let filter = EnvFilter::try_new(filter).map_err(|err| {
+        anyhow!("LIS_LOG {filter:?} is not a valid log filter ({err}); use for example info or debug")
+    })?;
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    Ok(())
+}
+
+/// Runs one command to its end.
+pub async fn run(command: Command) -> Result<()> {
+    match command {
+        Command::Serve(args) => serve(args).await,
+        Command::Demo(args) => demo(args).await,
+        Command::Migrate(args) => migrate(args).await,
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<()> {
+    let url = config::database_url(args.storage.database_url.as_deref(), &args.storage.data_dir)?;
+    config::prepare_data_dir(&args.storage.data_dir)?;
+    let base_url = config::base_url(args.http.base_url.as_deref(), &args.http.listen)?;
+    let listener = config::bind(&args.http.listen).await?;
+    let db = connect_and_migrate(&url).await?;
+    serve_until_stopped(listener, db, WebConfig { base_url, demo: false }).await
+}
+
+async fn demo(args: DemoArgs) -> Result<()> {
+    let HttpArgs { listen, base_url } = args.http;
+    config::require_loopback(&listen).await?;
+    let data_dir = config::prepare_data_dir(&args.data_dir)?;
+    let base_url = config::base_url(base_url.as_deref(), &listen)?;
+    let listener = config::bind(&listen).await?;
+    let file = data_dir.join("demo.db");
+    remove_sqlite_file(&file)?;
+    let url = DatabaseUrl::parse(&config::sqlite_url(&file)).map_err(|err| anyhow!("{err}"))?;
+    let db = connect_and_migrate(&url).await?;
+    let summary = lis_store::demo::load(&db, &lis_store::demo::exempelkommun())
+        .await
+        .map_err(|err| anyhow!("cannot load the demo municipality: {err}"))?;
+    tracing::info!(units = summary.units, "loaded the demo municipality Exempelkommun");
+    eprintln!("LIS demo: open {base_url} in a browser (Ctrl-C stops it)");
+    serve_until_stopped(listener, db, WebConfig { base_url, demo: true }).await
+}
+
+async fn migrate(args: MigrateArgs) -> Result<()> {
+    let url = config::database_url(args.storage.database_url.as_deref(), &args.storage.data_dir)?;
+    if url.sqlite_file().is_some() {
+        config::prepare_data_dir(&args.storage.data_dir)?;
+    }
+    let db = lis_store::connect(&url).await.map_err(unreachable)?;
+    if args.status {
+        let states = lis_store::migrate::status(&db)
+            .await
+            .map_err(|err| anyhow!("cannot read the migrations: {err}"))?;
+        print_status(&states);
+    } else {
+        let applied = lis_store::migrate::migrate(&db)
+            .await
+            .map_err(|err| anyhow!("migration failed: {err}"))?;
+        eprintln!(
+            "applied {} migration(s); the database at {url} is up to date",
+            applied.len()
+        );
+    }
+    db.close()
+        .await
+        .map_err(|err| anyhow!("cannot close the database connection: {err}"))
+}
+
+#[expect(clippy::print_stdout, reason = "the status list is the command's output")]
+fn print_status(states: &[lis_store::migrate::MigrationState]) {
+    for state in states {
+        println!("{}\t{}", if state.applied { "applied" } else { "pending" }, state.name);
+    }
+}
+
+/// Deletes a SQLite database file and its WAL companions, if they exist.
+fn remove_sqlite_file(file: &Path) -> Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let path = format!("{}{suffix}", file.display());
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => return Err(anyhow!("cannot remove the old demo database {path} ({err})")),
+        }
+    }
+    Ok(())
+}
+
+fn unreachable(err: lis_store::StoreError) -> anyhow::Error {
+    anyhow!("{err}; check LIS_DATABASE_URL and that the database server is running and accepts connections")
+}
+
+async fn connect_and_migrate(url: &DatabaseUrl) -> Result<DatabaseConnection> {
+    let db = lis_store::connect(url).await.map_err(unreachable)?;
+    lis_store::migrate::migrate(&db)
+        .await
+        .map_err(|err| anyhow!("cannot migrate the database at {url}: {err}"))?;
+    Ok(db)
+}
+
+async fn serve_until_stopped(
+    listener: tokio::net::TcpListener,
+    db: DatabaseConnection,
+    config: WebConfig,
+) -> Result<()> {
+    let address = listener
+        .local_addr()
+        .map_err(|err| anyhow!("cannot read the listening address: {err}"))?;
+    let state = AppState::new(App {
+        db: db.clone(),
+        templates: Templates::for_this_build(),
+        config,
+    });
+    let app = lis_web::router(state);
+    tracing::info!(%address, "LIS is listening");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|err| anyhow!("the server stopped: {err}"))?;
+    tracing::info!("stopped; closing the database");
+    db.close()
+        .await
+        .map_err(|err| anyhow!("cannot close the database connection: {err}"))
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

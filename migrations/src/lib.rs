@@ -1,0 +1,18 @@
+//! The database migrations of LIS, in the order they are applied.
+//!
+//! Every migration must run on SQLite and on PostgreSQL; the test suite applies them from empty on both. A migration
+//! that has been released is never edited: a change to the schema is a new migration.
+
+pub use sea_orm_migration::MigrationStatus;
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_foundation;
+
+/// The list of LIS's migrations, oldest first.
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_foundation::Migration)]
+    }
+}
