@@ -1,1 +1,8 @@
-//! x
+//! HTTP-level tests of LIS over the real router, each on SQLite and on PostgreSQL.
+//!
+//! Modules mirror the areas of the router; `store` covers the services under it (migrations, the audit trail).
+
+mod home;
+mod probes;
+mod security;
+mod store;

@@ -1,0 +1,4 @@
+//! The store under the router: migrations and the audit trail.
+
+mod audit;
+mod migrations;
