@@ -20,16 +20,27 @@ pub struct MigrationState {
 
 /// Applies every pending migration and returns the names of those it applied.
 ///
-/// On PostgreSQL the whole run is one transaction that first takes an advisory lock: a second instance waits for the
-/// first, then finds nothing left to do, and a failing migration leaves the schema as it was. SQLite serialises
-/// writers by locking the file.
+/// The whole run is one transaction that first takes a lock (an advisory lock on PostgreSQL, the database's write
+/// lock on SQLite): a second instance waits for the first, then finds nothing left to do. On PostgreSQL a failing
+/// migration also leaves the schema as it was.
 #[tracing::instrument(skip_all, err)]
 pub async fn migrate(db: &DatabaseConnection) -> Result<Vec<String>, StoreError> {
     let backend = crate::database::backend_of(db);
-    let txn = db.begin().await?;
-    if backend == Backend::Postgres {
-        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})"))
+    if backend == Backend::Sqlite {
+        db.execute_unprepared("CREATE TABLE IF NOT EXISTS lis_migration_lock (id INTEGER PRIMARY KEY)")
             .await?;
+    }
+    let txn = db.begin().await?;
+    match backend {
+        Backend::Postgres => {
+            txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})"))
+                .await?;
+        }
+        // A write as the transaction's first statement takes SQLite's write lock at once, so a second process
+        // waits here (up to the busy time-out) instead of failing later on a stale snapshot.
+        Backend::Sqlite => {
+            txn.execute_unprepared("DELETE FROM lis_migration_lock").await?;
+        }
     }
     let pending: Vec<String> = Migrator::get_pending_migrations(&txn)
         .await?

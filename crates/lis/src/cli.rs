@@ -100,6 +100,7 @@ mod tests {
     #[test]
     fn every_flag_names_its_environment_variable_in_help() {
         let mut command = Cli::command();
+        command.build();
         for sub in ["serve", "demo", "migrate"] {
             let help = command
                 .find_subcommand_mut(sub)

@@ -1,0 +1,313 @@
+//! The `lis` binary as a person runs it: start-up errors, `serve` on both databases, and concurrent migrations.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use lis_tests::{Backend, TempDir, on_both_databases, postgres};
+
+/// How long a start-up failure may take before the test calls it a hang. Not a performance limit: the failures
+/// below take well under a second; this only stops a hung process from hanging the suite.
+const HANG_GUARD: Duration = Duration::from_secs(60);
+
+/// `lis` with a clean environment: no LIS_* settings from the caller's shell.
+fn lis(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lis"));
+    command
+        .args(args)
+        .env("LIS_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for var in ["LIS_DATABASE_URL", "LIS_DATA_DIR", "LIS_LISTEN", "LIS_BASE_URL"] {
+        command.env_remove(var);
+    }
+    command
+}
+
+/// Runs a command to its end, failing the test if it hangs.
+fn finish(mut child: Child) -> Output {
+    let started = Instant::now();
+    while child.try_wait().expect("poll the child").is_none() {
+        if started.elapsed() > HANG_GUARD {
+            let _ = child.kill();
+            panic!("lis did not end within {HANG_GUARD:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("collect the output")
+}
+
+/// Runs `lis` and expects a start-up failure told in one plain line; returns that line.
+fn fails_with_one_sentence(args: &[&str]) -> String {
+    let output = finish(lis(args).spawn().expect("start lis"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "lis {args:?} succeeded:\n{stderr}");
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("backtrace"),
+        "{stderr}"
+    );
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "exactly one line of explanation:\n{stderr}");
+    assert!(lines[0].starts_with("error: "), "{stderr}");
+    lines[0].to_owned()
+}
+
+#[test]
+fn a_malformed_database_url_is_named() {
+    let dir = TempDir::new();
+    let data = dir.path().to_str().expect("utf-8 path");
+    let line = fails_with_one_sentence(&[
+        "serve",
+        "--data-dir",
+        data,
+        "--database-url",
+        "mysql://root@localhost/lis",
+    ]);
+    assert!(line.contains("LIS_DATABASE_URL is malformed"), "{line}");
+    assert!(line.contains("postgres://"), "says what a good one looks like: {line}");
+}
+
+#[test]
+fn an_unreachable_database_is_named_without_its_password() {
+    let dir = TempDir::new();
+    let data = dir.path().to_str().expect("utf-8 path");
+    // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    let url = "postgres://lis:hemligt@127.0.0.1:1/lis";
+    let line = fails_with_one_sentence(&[
+        "serve",
+        "--data-dir",
+        data,
+        "--listen",
+        "127.0.0.1:0",
+        "--database-url",
+        url,
+    ]);
+    assert!(
+        line.contains("cannot connect to the database at postgres://lis:***@127.0.0.1:1/lis"),
+        "{line}"
+    );
+    assert!(line.contains("check LIS_DATABASE_URL"), "{line}");
+    assert!(!line.contains("hemligt"), "the password leaked: {line}");
+}
+
+#[test]
+fn a_port_in_use_is_named() {
+    let dir = TempDir::new();
+    let data = dir.path().to_str().expect("utf-8 path");
+    let taken = TcpListener::bind("127.0.0.1:0").expect("take a port");
+    let address = taken.local_addr().expect("address").to_string();
+    let line = fails_with_one_sentence(&["serve", "--data-dir", data, "--listen", &address]);
+    assert!(line.contains(&format!("cannot listen on {address}")), "{line}");
+    assert!(line.contains("already in use") && line.contains("LIS_LISTEN"), "{line}");
+}
+
+#[test]
+fn an_unusable_data_directory_is_named() {
+    let dir = TempDir::new();
+    // Root may write anywhere, so the directory is made unusable another way: its parent is a file.
+    let file = dir.path().join("not-a-directory");
+    std::fs::write(&file, "x").expect("write a file");
+    let data = file.join("data");
+    let line = fails_with_one_sentence(&[
+        "serve",
+        "--data-dir",
+        data.to_str().expect("utf-8"),
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    assert!(
+        line.contains(&format!("the data directory {} cannot be used", data.display())),
+        "{line}"
+    );
+    assert!(line.contains("LIS_DATA_DIR"), "{line}");
+}
+
+#[test]
+fn an_invalid_log_filter_is_named() {
+    let mut command = lis(&["migrate", "--status"]);
+    command.env("LIS_LOG", "lis=loud");
+    let output = finish(command.spawn().expect("start lis"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr
+            .trim()
+            .starts_with("error: LIS_LOG \"lis=loud\" is not a valid log filter"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_demo_refuses_to_listen_beyond_loopback() {
+    let dir = TempDir::new();
+    let data = dir.path().to_str().expect("utf-8 path");
+    let line = fails_with_one_sentence(&["demo", "--data-dir", data, "--listen", "0.0.0.0:0"]);
+    assert!(line.contains("loopback only"), "{line}");
+}
+
+#[test]
+fn help_names_the_environment_variables() {
+    let output = finish(lis(&["serve", "--help"]).spawn().expect("start lis"));
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success());
+    for var in [
+        "LIS_DATABASE_URL",
+        "LIS_DATA_DIR",
+        "LIS_LISTEN",
+        "LIS_BASE_URL",
+        "LIS_LOG",
+    ] {
+        assert!(help.contains(&format!("env: {var}")), "{var} missing from:\n{help}");
+    }
+}
+
+/// A free loopback port: bound, read and released.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("address")
+        .port()
+}
+
+/// A plain HTTP GET over a new connection; returns the status code, or none while nothing listens.
+fn http_status(port: u16, path: &str) -> Option<u16> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    response.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Waits until `lis` answers on the port, failing the test if the process ends or hangs first.
+fn wait_until_ready(child: &mut Child, port: u16) -> u16 {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = http_status(port, "/readyz") {
+            return status;
+        }
+        if let Some(exit) = child.try_wait().expect("poll the child") {
+            let mut stderr = String::new();
+            child.stderr.take().map(|mut s| s.read_to_string(&mut stderr));
+            panic!("lis ended with {exit} before answering:\n{stderr}");
+        }
+        assert!(
+            started.elapsed() < HANG_GUARD,
+            "lis did not answer within {HANG_GUARD:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Sends SIGTERM and expects a clean exit.
+fn terminate_gracefully(child: Child) {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success());
+    let output = finish(child);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "lis did not stop cleanly on SIGTERM: {:?}\n{stderr}",
+        output.status
+    );
+}
+
+async fn serve_migrates_an_empty_database_and_is_ready(backend: Backend) {
+    let dir = TempDir::new();
+    let database = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(postgres::empty_database().await),
+    };
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut args = vec![
+        "serve",
+        "--data-dir",
+        dir.path().to_str().expect("utf-8"),
+        "--listen",
+        &listen,
+    ];
+    let url = database.as_ref().map(postgres::DroppedDatabase::url);
+    if let Some(url) = &url {
+        args.extend(["--database-url", url]);
+    }
+    let mut child = lis(&args).spawn().expect("start lis serve");
+    assert_eq!(wait_until_ready(&mut child, port), 200, "/readyz");
+    assert_eq!(http_status(port, "/"), Some(200));
+    terminate_gracefully(child);
+    if backend == Backend::Sqlite {
+        assert!(
+            dir.path().join("lis.db").is_file(),
+            "the default database lives in the data directory"
+        );
+    }
+    // Migrated: `lis migrate --status` lists every migration as applied.
+    let mut status_args = vec!["migrate", "--status", "--data-dir", dir.path().to_str().expect("utf-8")];
+    if let Some(url) = &url {
+        status_args.extend(["--database-url", url]);
+    }
+    let output = finish(lis(&status_args).spawn().expect("start lis migrate"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success() && stdout.lines().count() >= 1, "{stdout}");
+    assert!(stdout.lines().all(|line| line.starts_with("applied\t")), "{stdout}");
+}
+
+async fn two_migrations_started_together_both_succeed_and_apply_once(backend: Backend) {
+    let dir = TempDir::new();
+    let database = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(postgres::empty_database().await),
+    };
+    let url = match &database {
+        Some(database) => database.url(),
+        None => format!("sqlite://{}?mode=rwc", dir.path().join("lis.db").display()),
+    };
+    let data = dir.path().to_str().expect("utf-8");
+    let first = lis(&["migrate", "--data-dir", data, "--database-url", &url])
+        .spawn()
+        .expect("first");
+    let second = lis(&["migrate", "--data-dir", data, "--database-url", &url])
+        .spawn()
+        .expect("second");
+    let outputs = [finish(first), finish(second)];
+    let mut applied_counts = Vec::new();
+    for output in &outputs {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "a concurrent migrate failed:\n{stderr}");
+        let count = stderr
+            .lines()
+            .find_map(|line| line.strip_prefix("applied "))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or_else(|| panic!("no summary line in:\n{stderr}"));
+        applied_counts.push(count);
+    }
+    applied_counts.sort_unstable();
+    let total = lis_migrations_count();
+    assert_eq!(
+        applied_counts,
+        [0, total],
+        "one run applied everything, the other nothing"
+    );
+}
+
+fn lis_migrations_count() -> usize {
+    use lis_migrations::MigratorTrait;
+    lis_migrations::Migrator::migrations().len()
+}
+
+on_both_databases!(
+    serve_migrates_an_empty_database_and_is_ready,
+    two_migrations_started_together_both_succeed_and_apply_once
+);
