@@ -19,7 +19,10 @@ pub fn router(state: AppState) -> Router {
     let probes = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz));
-    let assets = Router::new().route("/static/lis.css", get(statics::stylesheet));
+    let assets = Router::new()
+        .route("/static/lis.css", get(statics::stylesheet))
+        .route("/static/favicon.svg", get(statics::icon))
+        .route("/favicon.ico", get(statics::icon));
 
     let layers = ServiceBuilder::new()
         .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))

@@ -1,4 +1,4 @@
-//! Files served from the binary: the stylesheet. Nothing is loaded from another origin.
+//! Files served from the binary: the stylesheet and the icon. Nothing is loaded from another origin.
 
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -6,13 +6,20 @@ use axum::response::IntoResponse;
 /// The stylesheet, compiled into the binary.
 const STYLESHEET: &str = include_str!("../../static/lis.css");
 
+/// The icon browsers show in tabs and bookmarks, compiled into the binary.
+const ICON: &str = include_str!("../../static/favicon.svg");
+
+/// A static file with its content type, cacheable for an hour.
+fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body)
+}
+
 /// `GET /static/lis.css`.
 pub async fn stylesheet() -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        STYLESHEET,
-    )
+    asset("text/css; charset=utf-8", STYLESHEET)
+}
+
+/// `GET /static/favicon.svg`, also answered at `/favicon.ico`, where browsers look by default.
+pub async fn icon() -> impl IntoResponse {
+    asset("image/svg+xml", ICON)
 }

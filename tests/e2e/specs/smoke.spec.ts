@@ -1,0 +1,76 @@
+// Smoke test of the demo: the start page in Swedish and English, without JavaScript, checked with axe.
+import { test, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import * as path from 'node:path';
+
+/** Screenshots go to the repository's target/e2e directory. */
+const screenshots = path.resolve(__dirname, '../../../target/e2e');
+
+/** Fails with the full list of WCAG 2.1 A/AA violations axe finds on the page. */
+async function expectNoAccessibilityViolations(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes)`);
+  expect(summary, JSON.stringify(results.violations, null, 2)).toEqual([]);
+}
+
+/** Collects console errors, such as resources the Content Security Policy blocked. */
+function collectConsoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  return errors;
+}
+
+test('the demo start page shows Exempelkommun in Swedish and passes axe', async ({ page }) => {
+  const errors = collectConsoleErrors(page);
+  const response = await page.goto('/');
+  expect(response?.status()).toBe(200);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'sv');
+  await expect(page).toHaveTitle(/Exempelkommun/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Exempelkommun');
+  await expect(page.getByRole('note')).toContainText('Demoläge');
+  await expect(page.getByRole('heading', { name: 'Organisationsträd' })).toBeVisible();
+  for (const unit of ['Kommunfullmäktige', 'Kommunstyrelsen', 'Socialnämnden', 'Sektor välfärd']) {
+    await expect(page.getByText(unit, { exact: true })).toBeVisible();
+  }
+  // The stylesheet loaded from LIS itself (not blocked by the CSP): the header has its colour.
+  const headerColour = await page.locator('header.site-header').evaluate((el) => getComputedStyle(el).backgroundColor);
+  expect(headerColour).toBe('rgb(11, 79, 138)');
+  await expectNoAccessibilityViolations(page);
+  await page.screenshot({ path: path.join(screenshots, 'start-page.png'), fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test('a person can switch to English and back', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('link', { name: 'In English' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page.getByText('Information security management system')).toBeVisible();
+  await expectNoAccessibilityViolations(page);
+  // The choice is kept without the query string.
+  await page.goto('/');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.getByRole('link', { name: 'På svenska' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'sv');
+});
+
+test('the error page for an unknown address is accessible', async ({ page }) => {
+  const response = await page.goto('/finns-inte');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sidan finns inte');
+  await expectNoAccessibilityViolations(page);
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the start page works the same', async ({ page }) => {
+    await page.goto('/');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Exempelkommun');
+    await page.getByRole('link', { name: 'In English' }).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  });
+});
