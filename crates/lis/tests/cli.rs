@@ -231,7 +231,7 @@ async fn serve_migrates_an_empty_database_and_is_ready(backend: Backend) {
     };
     let port = free_port();
     let listen = format!("127.0.0.1:{port}");
-    let mut args = vec![
+    let args = [
         "serve",
         "--data-dir",
         dir.path().to_str().expect("utf-8"),
@@ -239,10 +239,12 @@ async fn serve_migrates_an_empty_database_and_is_ready(backend: Backend) {
         &listen,
     ];
     let url = database.as_ref().map(postgres::DroppedDatabase::url);
+    let mut command = lis(&args);
+    // Through the environment, as an operator would configure it.
     if let Some(url) = &url {
-        args.extend(["--database-url", url]);
+        command.env("LIS_DATABASE_URL", url);
     }
-    let mut child = lis(&args).spawn().expect("start lis serve");
+    let mut child = command.spawn().expect("start lis serve");
     assert_eq!(wait_until_ready(&mut child, port), 200, "/readyz");
     assert_eq!(http_status(port, "/"), Some(200));
     terminate_gracefully(child);

@@ -11,7 +11,13 @@ const ICON: &str = include_str!("../../static/favicon.svg");
 
 /// A static file with its content type, cacheable for an hour.
 fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body)
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
 }
 
 /// `GET /static/lis.css`.
