@@ -42,6 +42,19 @@ pub struct Change {
     pub after: Option<Value>,
 }
 
+impl Change {
+    /// The creation of `subject`, with its state after.
+    pub fn created(organisation_id: Option<i64>, subject: SubjectRef, after: Value) -> Self {
+        Self {
+            organisation_id,
+            action: AuditAction::Create,
+            subject,
+            before: None,
+            after: Some(after),
+        }
+    }
+}
+
 /// Appends one event to the audit trail in the given transaction.
 ///
 /// Taking a transaction, not a connection, is deliberate: the event must commit or roll back with its change.

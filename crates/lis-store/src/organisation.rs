@@ -1,7 +1,7 @@
 //! Organisations and their unit trees: reading the tree and creating units.
 
 use chrono::Utc;
-use lis_domain::{AuditAction, OrgTree, OrgUnitKind, OrgUnitRecord, SubjectRef, UnitName};
+use lis_domain::{OrgTree, OrgUnitKind, OrgUnitRecord, SubjectRef, UnitName};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
     QueryOrder,
@@ -61,13 +61,7 @@ pub async fn create_organisation(
         "municipality_code": created.municipality_code,
         "is_demo": created.is_demo,
     });
-    let change = Change {
-        organisation_id: Some(created.id),
-        action: AuditAction::Create,
-        subject: SubjectRef::new("organisation", created.id),
-        before: None,
-        after: Some(after),
-    };
+    let change = Change::created(Some(created.id), SubjectRef::new("organisation", created.id), after);
     audit::append(txn, ctx, change).await?;
     Ok(created)
 }
@@ -117,13 +111,7 @@ pub async fn create_org_unit(
         "kind": created.kind,
         "position": created.position,
     });
-    let change = Change {
-        organisation_id: Some(organisation_id),
-        action: AuditAction::Create,
-        subject: SubjectRef::new("org_unit", created.id),
-        before: None,
-        after: Some(after),
-    };
+    let change = Change::created(Some(organisation_id), SubjectRef::new("org_unit", created.id), after);
     audit::append(txn, ctx, change).await?;
     Ok(created)
 }

@@ -15,9 +15,11 @@ pub fn init_tracing(filter: &str) -> Result<()> {
     let filter = EnvFilter::try_new(filter).map_err(|err| {
         anyhow!("LIS_LOG {filter:?} is not a valid log filter ({err}); use for example info or debug")
     })?;
+    let colours = std::io::IsTerminal::is_terminal(&std::io::stderr());
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(colours)
         .init();
     Ok(())
 }
