@@ -2,11 +2,13 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use lis_domain::Role;
 use lis_tests::{Backend, TestApp, on_both_databases};
 
 async fn start_page_shows_the_demo_municipality_in_swedish(backend: Backend) {
     let app = TestApp::demo(backend).await;
-    let response = app.get("/").await;
+    let session = app.sign_in_as(Some(Role::Auditor)).await;
+    let response = app.get_as(&session, "/").await;
     assert_eq!(response.status, StatusCode::OK);
     assert!(response.header("content-type").starts_with("text/html"));
     let body = &response.body;
@@ -30,11 +32,16 @@ async fn start_page_shows_the_demo_municipality_in_swedish(backend: Backend) {
         "Sektor utbildning is nested in its nämnd"
     );
     assert!(body.contains("47 organisatoriska enheter"), "{body}");
+    assert!(
+        body.contains("Test auditor (granskare)"),
+        "the person and their role are shown: {body}"
+    );
 }
 
 async fn english_on_request_and_kept_in_a_cookie(backend: Backend) {
     let app = TestApp::demo(backend).await;
-    let response = app.get("/?lang=en").await;
+    let session = app.sign_in_as(Some(Role::Ciso)).await;
+    let response = app.get_as(&session, "/?lang=en").await;
     assert_eq!(response.status, StatusCode::OK);
     assert!(response.body.contains(r#"<html lang="en">"#));
     assert!(response.body.contains("Information security management system"));
@@ -45,8 +52,9 @@ async fn english_on_request_and_kept_in_a_cookie(backend: Backend) {
         "{cookie}"
     );
 
+    let cookies = format!("lis_lang=en; {}", session.cookie);
     let request = Request::get("/")
-        .header(header::COOKIE, "lis_lang=en")
+        .header(header::COOKIE, cookies)
         .body(Body::empty())
         .expect("request");
     let again = app.request(request).await;
@@ -57,16 +65,14 @@ async fn english_on_request_and_kept_in_a_cookie(backend: Backend) {
     assert!(again.header("set-cookie").is_empty(), "nothing to set without ?lang=");
 }
 
-async fn an_empty_installation_says_what_is_missing(backend: Backend) {
+async fn anonymous_visitors_are_sent_to_sign_in(backend: Backend) {
     let app = TestApp::new(backend).await;
-    let response = app.get("/").await;
-    assert_eq!(response.status, StatusCode::OK);
-    assert!(
-        response.body.contains("Ingen organisation är upplagd ännu"),
-        "{}",
-        response.body
+    let response = app.get("/admin/people?sort=name").await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.header("location"),
+        "/auth/login?return_to=/admin/people%3Fsort%3Dname"
     );
-    assert!(!response.body.contains("Demoläge"), "no demo banner outside the demo");
 }
 
 async fn unknown_addresses_get_a_swedish_404_page(backend: Backend) {
@@ -82,6 +88,6 @@ async fn unknown_addresses_get_a_swedish_404_page(backend: Backend) {
 on_both_databases!(
     start_page_shows_the_demo_municipality_in_swedish,
     english_on_request_and_kept_in_a_cookie,
-    an_empty_installation_says_what_is_missing,
+    anonymous_visitors_are_sent_to_sign_in,
     unknown_addresses_get_a_swedish_404_page,
 );

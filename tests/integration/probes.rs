@@ -29,8 +29,9 @@ async fn readyz_is_503_when_the_database_is_gone(backend: Backend) {
 
 async fn pages_say_the_database_is_unavailable_when_it_is_gone(backend: Backend) {
     let app = TestApp::new(backend).await;
+    let session = app.sign_in_as(Some(lis_domain::Role::Auditor)).await;
     app.db.close_by_ref().await.expect("close the pool");
-    let response = app.get("/").await;
+    let response = app.get_as(&session, "/").await;
     assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(
         response.body.contains("LIS är inte tillgängligt just nu"),

@@ -1,66 +1,127 @@
-//! [`TestApp`]: the real router over a fresh database, driven in-process.
+//! [`TestApp`]: the real router over a fresh database, driven in-process, with signed-in sessions made directly in
+//! the database for the many tests that need a person but not a provider round trip.
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode};
+use axum::http::{HeaderMap, Request, StatusCode, header};
 use http_body_util::BodyExt;
-use lis_store::{Backend, DatabaseConnection, DatabaseUrl};
+use lis_domain::{Role, RoleGrant};
+use lis_store::audit::ChangeContext;
+use lis_store::people::SignInIdentity;
+use lis_store::sessions::SessionData;
+use lis_store::{Backend, DatabaseConnection, DatabaseUrl, TransactionTrait};
+use lis_web::auth::oidc::Oidc;
 use lis_web::{App, AppState, Templates, WebConfig};
 use tower::ServiceExt;
 
 use crate::postgres::{self, DroppedDatabase};
+
+/// The base URL the test application believes it is reached at.
+pub const BASE_URL: &str = "http://127.0.0.1:8080";
 
 /// The application over a fresh, migrated database of its own.
 #[derive(Debug)]
 pub struct TestApp {
     /// The database, for arranging data and checking what requests changed.
     pub db: DatabaseConnection,
+    /// The configuration the router was built with.
+    pub config: WebConfig,
     router: Router,
     // Declared last so that the database is dropped after the pool above is.
     _database: Option<DroppedDatabase>,
 }
 
+/// A signed-in browser: the cookie to send, the session's CSRF token and the person's id.
+#[derive(Clone, Debug)]
+pub struct TestSession {
+    /// The `Cookie` header value.
+    pub cookie: String,
+    /// The CSRF token the session's forms carry.
+    pub csrf_token: String,
+    /// The signed-in person.
+    pub person_id: i64,
+}
+
 impl TestApp {
     /// A migrated, empty database on the given backend, served as `lis serve` would.
     pub async fn new(backend: Backend) -> Self {
-        Self::with_config(
-            backend,
-            WebConfig {
-                base_url: "http://127.0.0.1:8080".into(),
-                demo: false,
-            },
-        )
-        .await
+        Self::with_config(backend, WebConfig::new(BASE_URL), None).await
     }
 
-    /// The demo: Exempelkommun loaded, with the demo banner.
+    /// The demo: Exempelkommun and its people loaded, with the demo banner and the demo sign-in.
     pub async fn demo(backend: Backend) -> Self {
-        let app = Self::with_config(
-            backend,
-            WebConfig {
-                base_url: "http://127.0.0.1:8080".into(),
-                demo: true,
-            },
-        )
-        .await;
+        let mut config = WebConfig::new(BASE_URL);
+        config.demo = true;
+        let app = Self::with_config(backend, config, None).await;
         lis_store::demo::load(&app.db, &lis_store::demo::exempelkommun())
             .await
             .expect("load the demo");
         app
     }
 
-    /// A migrated, empty database with the given web configuration.
-    pub async fn with_config(backend: Backend, config: WebConfig) -> Self {
+    /// A migrated, empty database with the given web configuration and sign-in client.
+    pub async fn with_config(backend: Backend, config: WebConfig, oidc: Option<Oidc>) -> Self {
         let (db, database) = migrated_connection(backend).await;
-        let state = AppState::new(App {
-            db: db.clone(),
-            templates: Templates::for_this_build(),
-            config,
-        });
+        let app = App::new(db.clone(), Templates::for_this_build(), config.clone(), oidc);
         Self {
             db,
-            router: lis_web::router(state),
+            config,
+            router: lis_web::router(AppState::new(app)),
             _database: database,
+        }
+    }
+
+    /// The organisation people sign in to: the first one, created as "Testkommun" when there is none.
+    pub async fn organisation_id(&self) -> i64 {
+        lis_store::setup::ensure_organisation(&self.db, "Testkommun", &[])
+            .await
+            .expect("an organisation")
+            .id
+    }
+
+    /// Creates a person holding `role` (or none) and a signed-in session for them.
+    pub async fn sign_in_as(&self, role: Option<Role>) -> TestSession {
+        let organisation_id = self.organisation_id().await;
+        let ctx = ChangeContext::system("test");
+        let txn = self.db.begin().await.expect("begin");
+        let name = role.map_or("Utan Roll".to_owned(), |r| format!("Test {r}"));
+        let subject = format!("test-{}", lis_store::sessions::new_token());
+        let identity = SignInIdentity {
+            issuer: "urn:lis:test".to_owned(),
+            subject,
+            display_name: name,
+            email: None,
+            groups: Vec::new(),
+        };
+        let person = lis_store::people::create(&txn, &ctx, organisation_id, &identity)
+            .await
+            .expect("person");
+        if let Some(role) = role {
+            let grant = RoleGrant {
+                role,
+                org_unit_id: None,
+            };
+            lis_store::people::grant_role(&txn, &ctx, organisation_id, person.id, grant)
+                .await
+                .expect("role");
+        }
+        txn.commit().await.expect("commit");
+        self.session_for(person.id).await
+    }
+
+    /// A new signed-in session for an existing person.
+    pub async fn session_for(&self, person_id: i64) -> TestSession {
+        let data = SessionData {
+            csrf_token: lis_store::sessions::new_token(),
+            ..SessionData::default()
+        };
+        let token = lis_store::sessions::create(&self.db, &self.config.session_policy, Some(person_id), &data)
+            .await
+            .expect("session");
+        TestSession {
+            cookie: format!("lis_session={token}"),
+            csrf_token: data.csrf_token,
+            person_id,
         }
     }
 
@@ -68,6 +129,36 @@ impl TestApp {
     pub async fn get(&self, uri: &str) -> TestResponse {
         self.request(Request::get(uri).body(Body::empty()).expect("request"))
             .await
+    }
+
+    /// Sends a GET request as a signed-in session.
+    pub async fn get_as(&self, session: &TestSession, uri: &str) -> TestResponse {
+        let request = Request::get(uri)
+            .header(header::COOKIE, &session.cookie)
+            .body(Body::empty())
+            .expect("request");
+        self.request(request).await
+    }
+
+    /// Posts a form as a session, adding the session's CSRF token to the fields.
+    pub async fn post_form_as(&self, session: &TestSession, uri: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", session.csrf_token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_form(Some(&session.cookie), uri, &all).await
+    }
+
+    /// Posts a form with exactly the given fields and cookie.
+    pub async fn post_form(&self, cookie: Option<&str>, uri: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut request = Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.request(request.body(Body::from(body)).expect("request")).await
     }
 
     /// Sends any request.
@@ -86,6 +177,18 @@ impl TestApp {
             body: String::from_utf8(bytes.to_vec()).expect("a UTF-8 body"),
         }
     }
+}
+
+/// Percent-encodes a form value.
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b' ' => "+".to_owned(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
 }
 
 /// A fresh connection to an empty database with no migrations applied: in-memory SQLite, or a new PostgreSQL
@@ -135,5 +238,16 @@ impl TestResponse {
     /// A header's value as text, or "" when it is missing.
     pub fn header(&self, name: &str) -> &str {
         self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
+    }
+
+    /// The session cookie this response sets, as a `Cookie` header value (`lis_session=…`), if it sets one.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("lis_session="))
+            .and_then(|v| v.split(';').next())
+            .map(str::to_owned)
     }
 }

@@ -8,7 +8,7 @@ pub mod app;
 pub mod postgres;
 mod temp;
 
-pub use app::{TestApp, TestResponse};
+pub use app::{BASE_URL, TestApp, TestResponse, TestSession};
 pub use lis_store::Backend;
 pub use temp::TempDir;
 

@@ -47,6 +47,16 @@ pub enum AuditAction {
     Update,
     /// A record was retired: kept with its history, no longer in use.
     Retire,
+    /// A person signed in.
+    SignIn,
+    /// A sign-in attempt failed (bad state, bad token, unknown or disabled person, provider down).
+    SignInFailed,
+    /// A person signed out.
+    SignOut,
+    /// A request was refused by the authorization function.
+    AccessDenied,
+    /// Sessions were ended by an administrator.
+    EndSessions,
 }
 
 impl AuditAction {
@@ -56,6 +66,11 @@ impl AuditAction {
             Self::Create => "create",
             Self::Update => "update",
             Self::Retire => "retire",
+            Self::SignIn => "sign_in",
+            Self::SignInFailed => "sign_in_failed",
+            Self::SignOut => "sign_out",
+            Self::AccessDenied => "access_denied",
+            Self::EndSessions => "end_sessions",
         }
     }
 }

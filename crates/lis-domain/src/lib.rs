@@ -5,7 +5,12 @@
 //! computation follow as their issues land.
 
 pub mod audit;
+pub mod authz;
 pub mod org;
 
 pub use audit::{Actor, AuditAction, SubjectRef};
+pub use authz::{
+    Action, Denied, Principal, Resource, Role, RoleGrant, RoleMapEntry, RoleMapError, RoleMapProblem, authorize,
+    parse_role_map, roles_for_groups,
+};
 pub use org::{OrgTree, OrgTreeNode, OrgUnitKind, OrgUnitRecord, UnitName, UnitNameError};

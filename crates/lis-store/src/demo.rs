@@ -4,11 +4,13 @@
 //! services in one transaction, so every row it writes has its audit event and a failure leaves nothing behind.
 
 use lis_domain::OrgUnitKind::{self, Avdelning, Bolag, Enhet, Forvaltning, Fullmaktige, Namnd, Samverkan};
+use lis_domain::{Role, RoleGrant};
 use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 
 use crate::StoreError;
 use crate::audit::ChangeContext;
 use crate::organisation::{self, NewOrgUnit, NewOrganisation};
+use crate::people::{self, SignInIdentity};
 
 /// A municipality to load: its name and its unit tree.
 #[derive(Clone, Debug)]
@@ -179,6 +181,18 @@ pub fn exempelkommun() -> DemoPlan {
     }
 }
 
+/// The issuer recorded for the demo's people, who sign in without an identity provider.
+pub const DEMO_ISSUER: &str = "urn:lis:demo";
+
+/// The demo's people: one per role, and one without a role. (Name, e-mail, role.)
+pub const DEMO_PEOPLE: [(&str, &str, Option<Role>); 5] = [
+    ("Karin Lindqvist", "karin.lindqvist@exempelkommun.se", Some(Role::Admin)),
+    ("Per Sandberg", "per.sandberg@exempelkommun.se", Some(Role::Ciso)),
+    ("Leila Haddad", "leila.haddad@exempelkommun.se", Some(Role::It)),
+    ("Gunnar Ek", "gunnar.ek@exempelkommun.se", Some(Role::Auditor)),
+    ("Maria Johansson", "maria.johansson@exempelkommun.se", None),
+];
+
 /// Loads a plan as a new demo organisation in one transaction: all of it, with an audit event per row, or nothing.
 #[tracing::instrument(skip_all, err)]
 pub async fn load(db: &DatabaseConnection, plan: &DemoPlan) -> Result<DemoSummary, StoreError> {
@@ -198,6 +212,23 @@ pub async fn load(db: &DatabaseConnection, plan: &DemoPlan) -> Result<DemoSummar
         let created = create_unit(&txn, &ctx, organisation.id, parent_id, position, planned).await?;
         units += 1;
         push_children(&mut pending, Some(created), &planned.children);
+    }
+    for (index, (name, email, role)) in DEMO_PEOPLE.iter().enumerate() {
+        let identity = SignInIdentity {
+            issuer: DEMO_ISSUER.to_owned(),
+            subject: format!("demo-{}", index + 1),
+            display_name: (*name).to_owned(),
+            email: Some((*email).to_owned()),
+            groups: Vec::new(),
+        };
+        let person = people::create(&txn, &ctx, organisation.id, &identity).await?;
+        if let Some(role) = role {
+            let grant = RoleGrant {
+                role: *role,
+                org_unit_id: None,
+            };
+            people::grant_role(&txn, &ctx, organisation.id, person.id, grant).await?;
+        }
     }
     txn.commit().await?;
     Ok(DemoSummary {

@@ -5,4 +5,6 @@ pub mod audit_event;
 pub mod org_unit;
 pub mod organisation;
 pub mod person;
+pub mod role_assignment;
+pub mod role_mapping;
 pub mod session;

@@ -37,6 +37,12 @@ pub enum StoreError {
         /// Its id.
         id: String,
     },
+    /// A disabled person tried to sign in.
+    #[error("person {person_id} is disabled")]
+    PersonDisabled {
+        /// The person's id.
+        person_id: i64,
+    },
     /// The database refused or failed a statement.
     #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),

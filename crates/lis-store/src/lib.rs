@@ -14,6 +14,10 @@ pub mod entity;
 mod error;
 pub mod migrate;
 pub mod organisation;
+pub mod people;
+pub mod role_mapping;
+pub mod sessions;
+pub mod setup;
 
 pub use database::{Backend, DatabaseUrl, connect};
 pub use error::StoreError;

@@ -125,6 +125,17 @@ pub async fn primary_organisation(db: &impl ConnectionTrait) -> Result<Option<or
         .await?)
 }
 
+/// One organisation, or [`StoreError::NotFound`].
+pub async fn get(db: &impl ConnectionTrait, organisation_id: i64) -> Result<organisation::Model, StoreError> {
+    organisation::Entity::find_by_id(organisation_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            kind: "organisation",
+            id: organisation_id.to_string(),
+        })
+}
+
 /// The organisation's units in use, as a tree.
 pub async fn org_tree(db: &impl ConnectionTrait, organisation_id: i64) -> Result<OrgTree, StoreError> {
     let units = org_unit::Entity::find()

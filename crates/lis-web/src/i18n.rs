@@ -127,11 +127,6 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
          sets, systems and förvaltningsobjekt are tied to them.",
     ),
     ("home_units", "organisatoriska enheter", "organisational units"),
-    (
-        "home_empty",
-        "Ingen organisation är upplagd ännu. En administratör lägger upp organisationen och dess enheter.",
-        "No organisation has been set up yet. An administrator sets up the organisation and its units.",
-    ),
     ("home_tree_label", "Organisationsträd", "Organisation tree"),
     ("kind_fullmaktige", "Fullmäktige", "Council (fullmäktige)"),
     ("kind_namnd", "Nämnd", "Board (nämnd)"),
@@ -174,6 +169,198 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
          error code.",
     ),
     ("error_request_id", "Felkod", "Error code"),
+    ("error_sign_in_required_title", "Logga in", "Sign in"),
+    (
+        "error_sign_in_required_text",
+        "Du behöver logga in för att se sidan.",
+        "You need to sign in to see this page.",
+    ),
+    (
+        "error_no_role_title",
+        "Du har ingen roll i LIS ännu",
+        "You have no role in LIS yet",
+    ),
+    (
+        "error_no_role_text",
+        "Du är inloggad, men ingen har gett dig en roll i LIS. Objektsägare får tillgång till sina objekt när de \
+         registreras som ägare i förteckningen; andra roller ges via din organisations grupper.",
+        "You are signed in, but nobody has given you a role in LIS. Object owners get access to their objects when \
+         they are registered as owners in the inventory; other roles come from your organisation's groups.",
+    ),
+    (
+        "error_no_role_ask",
+        "Be en administratör av LIS om behörighet:",
+        "Ask an administrator of LIS for access:",
+    ),
+    (
+        "error_forbidden_title",
+        "Du saknar behörighet",
+        "You do not have access",
+    ),
+    (
+        "error_forbidden_text",
+        "Din roll ger inte rätt att se eller ändra det här. Försöket har loggats.",
+        "Your role does not allow you to see or change this. The attempt has been logged.",
+    ),
+    (
+        "error_csrf_title",
+        "Formuläret kunde inte tas emot",
+        "The form could not be accepted",
+    ),
+    (
+        "error_csrf_text",
+        "Formuläret saknade en giltig säkerhetskod, till exempel för att sidan var gammal eller du har loggat ut \
+         under tiden. Ladda om sidan och försök igen.",
+        "The form lacked a valid security code, for instance because the page was old or you signed out meanwhile. \
+         Reload the page and try again.",
+    ),
+    (
+        "error_bad_form_title",
+        "Formuläret var felaktigt",
+        "The form was malformed",
+    ),
+    (
+        "error_bad_form_text",
+        "Uppgifterna i formuläret kunde inte läsas. Ladda om sidan och försök igen.",
+        "The form's contents could not be read. Reload the page and try again.",
+    ),
+    (
+        "error_self_disable_title",
+        "Du kan inte stänga av dig själv",
+        "You cannot disable yourself",
+    ),
+    (
+        "error_self_disable_text",
+        "Be en annan administratör stänga av ditt konto, så att LIS aldrig står utan administratör.",
+        "Ask another administrator to disable your account, so that LIS is never left without an administrator.",
+    ),
+    ("error_rate_limited_title", "För många försök", "Too many attempts"),
+    (
+        "error_rate_limited_text",
+        "Det har kommit för många inloggningsförsök från din dator på kort tid. Vänta en minut och försök igen.",
+        "Too many sign-in attempts have come from your computer in a short time. Wait a minute and try again.",
+    ),
+    (
+        "error_sign_in_not_configured_title",
+        "Inloggning är inte konfigurerad",
+        "Sign-in is not configured",
+    ),
+    (
+        "error_sign_in_not_configured_text",
+        "LIS är inte kopplat till någon inloggningstjänst ännu. Driftansvarig anger LIS_OIDC_ISSUER och \
+         LIS_OIDC_CLIENT_ID enligt README.",
+        "LIS is not connected to an identity provider yet. Operations sets LIS_OIDC_ISSUER and LIS_OIDC_CLIENT_ID as \
+         the README describes.",
+    ),
+    (
+        "error_sign_in_failed_title",
+        "Inloggningen misslyckades",
+        "Sign-in failed",
+    ),
+    (
+        "error_sign_in_failed_text",
+        "Inloggningen kunde inte slutföras och ingen session har skapats. Börja om från startsidan; om det händer \
+         igen, kontakta supporten och ange felkoden.",
+        "The sign-in could not be completed and no session was created. Start again from the start page; if it \
+         happens again, contact support and quote the error code.",
+    ),
+    ("sign_out", "Logga ut", "Sign out"),
+    ("menu_label", "Huvudmeny", "Main menu"),
+    ("role_admin", "administratör", "administrator"),
+    ("role_ciso", "informationssäkerhetssamordnare", "CISO"),
+    ("role_it", "IT", "IT"),
+    ("role_auditor", "granskare", "auditor"),
+    ("account_title", "Mitt konto", "My account"),
+    ("account_name", "Namn", "Name"),
+    ("account_email", "E-post", "E-mail"),
+    ("account_issuer", "Inloggningstjänst", "Identity provider"),
+    ("account_roles", "Roller", "Roles"),
+    ("account_no_roles", "Ingen roll", "No role"),
+    ("demo_sign_in_title", "Logga in i demon", "Sign in to the demo"),
+    (
+        "demo_sign_in_intro",
+        "Välj en av Exempelkommuns påhittade personer. Varje person har en roll, så att du kan se LIS som \
+         administratör, informationssäkerhetssamordnare, IT, granskare eller som någon utan roll. Demon finns \
+         bara i lis demo; en riktig installation loggar in via organisationens inloggningstjänst.",
+        "Pick one of Exempelkommun's made-up people. Each has a role, so that you can see LIS as an administrator, \
+         a CISO, IT, an auditor or someone without a role. This exists only in lis demo; a real installation signs \
+         in through the organisation's identity provider.",
+    ),
+    ("people_title", "Personer", "People"),
+    (
+        "people_intro",
+        "Alla som har loggat in i LIS, med roller och aktiva sessioner. Roller kommer från grupperna i \
+         organisationens inloggningstjänst enligt rollmappningen.",
+        "Everyone who has signed in to LIS, with roles and active sessions. Roles come from the groups of the \
+         organisation's identity provider, as the role mapping says.",
+    ),
+    ("people_sessions", "Aktiva sessioner", "Active sessions"),
+    ("people_status", "Status", "Status"),
+    ("people_enabled", "Aktiv", "Active"),
+    ("people_disabled", "Avstängd", "Disabled"),
+    ("people_none", "Ingen har loggat in ännu.", "Nobody has signed in yet."),
+    ("people_back", "Tillbaka till personer", "Back to people"),
+    ("people_disable", "Stäng av kontot", "Disable the account"),
+    ("people_enable", "Aktivera kontot", "Enable the account"),
+    ("session_created", "Inloggad", "Signed in"),
+    ("session_last_seen", "Senast aktiv", "Last active"),
+    ("session_expires", "Upphör senast", "Ends at the latest"),
+    ("session_none", "Inga aktiva sessioner.", "No active sessions."),
+    ("session_end_all", "Avsluta alla sessioner", "End all sessions"),
+    ("role_mapping_title", "Rollmappning", "Role mapping"),
+    (
+        "role_mapping_intro",
+        "Vilken grupp i inloggningstjänsten som ger vilken roll i LIS. Rollerna uppdateras vid varje inloggning.",
+        "Which group of the identity provider gives which role in LIS. Roles are updated at every sign-in.",
+    ),
+    (
+        "role_mapping_label",
+        "Mappning, en rad per grupp: grupp=roll",
+        "Mapping, one line per group: group=role",
+    ),
+    (
+        "role_mapping_hint",
+        "Gruppnamnet skrivs exakt som inloggningstjänsten skickar det (i Entra ID ofta gruppens objekt-id).",
+        "Write the group exactly as the identity provider sends it (in Entra ID often the group's object id).",
+    ),
+    ("role_mapping_roles", "Roller", "Roles"),
+    (
+        "role_mapping_saved",
+        "Rollmappningen är sparad.",
+        "The role mapping has been saved.",
+    ),
+    (
+        "role_mapping_errors",
+        "Rollmappningen sparades inte",
+        "The role mapping was not saved",
+    ),
+    ("role_mapping_entry", "Rad", "Entry"),
+    ("save", "Spara", "Save"),
+    (
+        "role_map_problem_not_group_equals_role",
+        "skriv som grupp=roll",
+        "write it as group=role",
+    ),
+    (
+        "role_map_problem_empty_group",
+        "gruppnamnet saknas",
+        "the group name is empty",
+    ),
+    (
+        "role_map_problem_unusable_group",
+        "gruppnamnet är längre än 255 tecken eller innehåller ett styrtecken",
+        "the group name is longer than 255 characters or holds a control character",
+    ),
+    (
+        "role_map_problem_unknown_role",
+        "okänd roll; rollerna är admin, ciso, it och auditor",
+        "unknown role; the roles are admin, ciso, it and auditor",
+    ),
+    (
+        "role_map_problem_duplicate",
+        "gruppen har redan den rollen",
+        "this group already has this role",
+    ),
     ("back_home", "Till startsidan", "Go to the start page"),
     (
         "footer_text",

@@ -3,15 +3,21 @@
 //! Errors: handlers return [`WebError`], which becomes a plain Swedish (or English) page carrying the request id;
 //! the cause is logged once, by the error-page middleware, never shown.
 
+mod audit_log;
+pub mod auth;
 mod error;
+mod form;
 mod handlers;
 pub mod i18n;
 mod middleware;
+mod page;
 mod router;
 mod state;
 mod templates;
+mod time;
 
 pub use error::WebError;
-pub use router::router;
+pub use handlers::auth::DEMO_ISSUER;
+pub use router::{RouteEntry, route_table, router};
 pub use state::{App, AppState, WebConfig};
 pub use templates::Templates;

@@ -10,8 +10,10 @@ use serde::Serialize;
 use tracing::Span;
 
 use crate::AppState;
+use crate::auth::Visitor;
 use crate::error::ErrorReport;
 use crate::i18n::{LANG_COOKIE, Lang};
+use crate::page::PageEnv;
 
 /// The header that carries the request id, set on the way in and returned on the way out.
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
@@ -84,6 +86,7 @@ struct ErrorView<'a> {
     title: &'a str,
     text: &'a str,
     request_id: &'a str,
+    administrators: Vec<String>,
 }
 
 /// Turns an error response from a handler into a page in the person's language that names the request id, and
@@ -101,12 +104,16 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
         return response;
     };
     let status = response.status();
+    let env = PageEnv {
+        lang,
+        visitor: response.extensions().get::<Visitor>().cloned().unwrap_or_default(),
+    };
     match &report.cause {
         Some(cause) if status.is_server_error() => tracing::error!(%status, %cause, "request failed"),
         Some(cause) => tracing::warn!(%status, %cause, "request refused"),
         None => tracing::debug!(%status, "request refused"),
     }
-    let messages = lang.messages();
+    let messages = env.lang.messages();
     let title = messages
         .get(format!("{}_title", report.message_key).as_str())
         .copied()
@@ -115,14 +122,23 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
         .get(format!("{}_text", report.message_key).as_str())
         .copied()
         .unwrap_or_default();
+    // A person without a role is told whom to ask.
+    let administrators = match (&env.visitor.signed_in, report.message_key) {
+        (Some(signed_in), "error_no_role") => {
+            lis_store::people::administrators(&state.db, signed_in.person.organisation_id)
+                .await
+                .unwrap_or_default()
+        }
+        _ => Vec::new(),
+    };
     let view = ErrorView {
         status: status.as_u16(),
         title,
         text,
         request_id: &request_id,
+        administrators,
     };
-    let page = crate::handlers::render_page(&state, lang, "error.html", &view);
-    match page {
+    match crate::page::render(&state, &env, "error.html", &view) {
         Ok(html) => (status, html).into_response(),
         Err(err) => {
             tracing::error!(error = %err, "could not render the error page");

@@ -1,42 +1,116 @@
 //! Every route of LIS in one place, and the layers around them.
 
 use axum::Router;
+use axum::http::Method;
 use axum::middleware::from_fn_with_state;
-use axum::routing::get;
+use axum::routing::{MethodRouter, get, post};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::csrf::CsrfLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::handlers::{health, home, statics};
+use crate::handlers::{account, admin, auth, health, home, statics};
 use crate::middleware::{self, REQUEST_ID_HEADER};
 use crate::{AppState, WebError};
 
-/// Builds the whole application: pages, probes and static files, wrapped in request ids, tracing, security
-/// headers, the language cookie and error pages.
-pub fn router(state: AppState) -> Router {
-    let pages = Router::new().route("/", get(home::home));
-    let probes = Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz));
-    let assets = Router::new()
-        .route("/static/lis.css", get(statics::stylesheet))
-        .route("/static/favicon.svg", get(statics::icon))
-        .route("/favicon.ico", get(statics::icon));
+/// One route: its method and path pattern, as the authorization matrix names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RouteEntry {
+    /// The HTTP method.
+    pub method: Method,
+    /// The path pattern, e.g. `/admin/people/{id}`.
+    pub path: &'static str,
+}
 
+/// Builds the router and the list of its routes together, so that the list cannot miss a route.
+struct Routes {
+    router: Router<AppState>,
+    entries: Vec<RouteEntry>,
+}
+
+impl Routes {
+    fn new() -> Self {
+        Self {
+            router: Router::new(),
+            entries: Vec::new(),
+        }
+    }
+
+    fn add(mut self, method: Method, path: &'static str, handler: MethodRouter<AppState>) -> Self {
+        self.entries.push(RouteEntry { method, path });
+        self.router = self.router.route(path, handler);
+        self
+    }
+}
+
+fn routes(demo: bool) -> Routes {
+    let routes = Routes::new()
+        // Pages
+        .add(Method::GET, "/", get(home::home))
+        .add(Method::GET, "/me", get(account::me))
+        // Administration
+        .add(Method::GET, "/admin/people", get(admin::people))
+        .add(Method::GET, "/admin/people/{id}", get(admin::person))
+        .add(Method::POST, "/admin/people/{id}/disable", post(admin::disable))
+        .add(Method::POST, "/admin/people/{id}/enable", post(admin::enable))
+        .add(
+            Method::POST,
+            "/admin/people/{id}/sessions/end",
+            post(admin::end_sessions),
+        )
+        .add(Method::GET, "/admin/role-mapping", get(admin::role_mapping))
+        .add(Method::POST, "/admin/role-mapping", post(admin::save_role_mapping))
+        // Sign-in
+        .add(Method::GET, "/auth/login", get(auth::login))
+        .add(Method::GET, "/auth/callback", get(auth::callback))
+        .add(Method::POST, "/auth/logout", post(auth::logout))
+        // Probes and static files
+        .add(Method::GET, "/healthz", get(health::healthz))
+        .add(Method::GET, "/readyz", get(health::readyz))
+        .add(Method::GET, "/static/lis.css", get(statics::stylesheet))
+        .add(Method::GET, "/static/favicon.svg", get(statics::icon))
+        .add(Method::GET, "/favicon.ico", get(statics::icon));
+    if demo {
+        // The demo sign-in exists only in `lis demo`: under `lis serve` these paths are not found.
+        routes.add(Method::GET, "/auth/demo", get(auth::demo_page)).add(
+            Method::POST,
+            "/auth/demo",
+            post(auth::demo_sign_in),
+        )
+    } else {
+        routes
+    }
+}
+
+/// Every route the router has for this configuration (with the demo's routes when `demo` is set).
+pub fn route_table(demo: bool) -> Vec<RouteEntry> {
+    routes(demo).entries
+}
+
+/// Builds the whole application: pages, administration, sign-in, probes and static files, wrapped in request ids,
+/// tracing, security headers, the cross-origin check, the language cookie, the visitor and error pages.
+pub fn router(state: AppState) -> Router {
+    let csrf = match CsrfLayer::new().add_trusted_origin(&state.config.base_url) {
+        Ok(layer) => layer,
+        Err(err) => {
+            tracing::warn!(error = %err, base_url = %state.config.base_url, "LIS_BASE_URL is not a usable origin");
+            CsrfLayer::new()
+        }
+    };
     let layers = ServiceBuilder::new()
         .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
         .layer(TraceLayer::new_for_http().make_span_with(middleware::request_span))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
         .layer(CatchPanicLayer::new())
         .layer(from_fn_with_state(state.clone(), middleware::security_headers))
+        .layer(csrf)
         .layer(from_fn_with_state(state.clone(), middleware::remember_language))
-        .layer(from_fn_with_state(state.clone(), middleware::error_pages));
+        .layer(from_fn_with_state(state.clone(), middleware::error_pages))
+        .layer(from_fn_with_state(state.clone(), crate::auth::load_visitor));
 
-    Router::new()
-        .merge(pages)
-        .merge(probes)
-        .merge(assets)
+    routes(state.config.demo)
+        .router
         .fallback(not_found)
         .layer(layers)
         .with_state(state)

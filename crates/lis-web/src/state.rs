@@ -2,21 +2,39 @@
 
 use std::ops::Deref;
 use std::sync::Arc;
+use std::time::Duration;
 
+use lis_store::sessions::SessionPolicy;
 use sea_orm::DatabaseConnection;
 
 use crate::Templates;
+use crate::auth::oidc::Oidc;
+use crate::auth::rate_limit::RateLimiter;
 
 /// What the web layer needs to know of LIS's configuration.
 #[derive(Clone, Debug)]
 pub struct WebConfig {
     /// The public URL LIS is reached at, e.g. `https://lis.exempelkommun.se`; decides whether cookies are `Secure`.
     pub base_url: String,
-    /// Whether this is `lis demo`: shows the demo banner.
+    /// Whether this is `lis demo`: shows the demo banner and offers the demo sign-in.
     pub demo: bool,
+    /// How long sessions last.
+    pub session_policy: SessionPolicy,
+    /// How many requests to `/auth/*` one client may make per minute.
+    pub auth_requests_per_minute: u32,
 }
 
 impl WebConfig {
+    /// The defaults for LIS reached at `base_url`.
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into().trim_end_matches('/').to_owned(),
+            demo: false,
+            session_policy: SessionPolicy::default(),
+            auth_requests_per_minute: 30,
+        }
+    }
+
     /// Whether LIS is reached over HTTPS, so that cookies must be `Secure` and HSTS is sent.
     pub fn is_https(&self) -> bool {
         self.base_url.starts_with("https://")
@@ -24,7 +42,8 @@ impl WebConfig {
 }
 
 /// Everything the application holds while it runs. It keeps no state of its own that another instance would need:
-/// all of that lives in the database.
+/// sessions and everything else live in the database; the rate limit and the provider's cached metadata are
+/// per instance by design.
 #[derive(Debug)]
 pub struct App {
     /// The database connection pool.
@@ -33,6 +52,24 @@ pub struct App {
     pub templates: Templates,
     /// The web configuration.
     pub config: WebConfig,
+    /// The OpenID Connect client, when sign-in is configured.
+    pub oidc: Option<Oidc>,
+    /// The rate limit of the sign-in routes.
+    pub auth_rate_limit: RateLimiter,
+}
+
+impl App {
+    /// An application over `db` with the given configuration and sign-in client.
+    pub fn new(db: DatabaseConnection, templates: Templates, config: WebConfig, oidc: Option<Oidc>) -> Self {
+        let auth_rate_limit = RateLimiter::new(config.auth_requests_per_minute, Duration::from_secs(60));
+        Self {
+            db,
+            templates,
+            config,
+            oidc,
+            auth_rate_limit,
+        }
+    }
 }
 
 /// A cheap, cloneable handle to the [`App`], taken by handlers as their state.

@@ -55,6 +55,47 @@ pub struct HttpArgs {
     pub base_url: Option<String>,
 }
 
+/// Sign-in through the organisation's OpenID Connect provider, and sessions.
+#[derive(Debug, Args)]
+pub struct SignInArgs {
+    /// The provider's issuer URL (https://; http:// only on loopback, for tests). Without it nobody can sign in.
+    #[arg(long, env = "LIS_OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+
+    /// LIS's client id at the provider.
+    #[arg(long, env = "LIS_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+
+    /// LIS's client secret at the provider (never logged).
+    #[arg(long, env = "LIS_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<String>,
+
+    /// Scopes to ask for, separated by spaces.
+    #[arg(long, env = "LIS_OIDC_SCOPES", default_value = "openid profile email")]
+    pub oidc_scopes: String,
+
+    /// The ID-token claim that lists the person's groups.
+    #[arg(long, env = "LIS_OIDC_GROUPS_CLAIM", default_value = "groups")]
+    pub oidc_groups_claim: String,
+
+    /// Group-to-role mapping used when the organisation has none yet, e.g.
+    /// `lis-admins=admin,lis-ciso=ciso,lis-it=it,lis-auditors=auditor`; afterwards edited in the interface.
+    #[arg(long, env = "LIS_ROLE_MAP", default_value = "")]
+    pub role_map: String,
+
+    /// Minutes of inactivity after which a session ends.
+    #[arg(long, env = "LIS_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    pub session_idle_minutes: u32,
+
+    /// Hours after sign-in after which a session ends, however active.
+    #[arg(long, env = "LIS_SESSION_MAX_HOURS", default_value_t = 10)]
+    pub session_max_hours: u32,
+
+    /// The organisation's name, used when the database has no organisation yet.
+    #[arg(long, env = "LIS_ORGANISATION_NAME", default_value = "Organisationen")]
+    pub organisation_name: String,
+}
+
 /// Arguments of `lis serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -62,6 +103,8 @@ pub struct ServeArgs {
     pub storage: StorageArgs,
     #[command(flatten)]
     pub http: HttpArgs,
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
 }
 
 /// Arguments of `lis demo`.
@@ -107,8 +150,15 @@ mod tests {
                 .expect(sub)
                 .render_long_help()
                 .to_string();
-            for var in ["LIS_LOG", "LIS_DATA_DIR", "LIS_LISTEN"] {
-                if sub == "migrate" && var == "LIS_LISTEN" {
+            for var in [
+                "LIS_LOG",
+                "LIS_DATA_DIR",
+                "LIS_LISTEN",
+                "LIS_OIDC_ISSUER",
+                "LIS_ROLE_MAP",
+            ] {
+                let only_serve = var.starts_with("LIS_OIDC") || var == "LIS_ROLE_MAP";
+                if (sub == "migrate" && var == "LIS_LISTEN") || (sub != "serve" && only_serve) {
                     continue;
                 }
                 assert!(help.contains(var), "`lis {sub} --help` does not name {var}:\n{help}");

@@ -6,7 +6,12 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow};
+use lis_domain::RoleMapEntry;
 use lis_store::DatabaseUrl;
+use lis_store::sessions::SessionPolicy;
+use lis_web::auth::oidc::{Oidc, OidcConfig};
+
+use crate::cli::SignInArgs;
 
 /// The database URL to use: the one given, or a SQLite file in the data directory.
 pub fn database_url(given: Option<&str>, data_dir: &Path) -> Result<DatabaseUrl> {
@@ -90,6 +95,69 @@ pub async fn require_loopback(listen: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// The sign-in client, if an issuer is configured; checks that the settings fit together.
+pub fn oidc(args: &SignInArgs, base_url: &str) -> Result<Option<Oidc>> {
+    let Some(issuer) = args.oidc_issuer.as_deref().map(str::trim).filter(|i| !i.is_empty()) else {
+        return Ok(None);
+    };
+    let parsed = url::Url::parse(issuer)
+        .map_err(|err| anyhow!("LIS_OIDC_ISSUER {issuer:?} is not a URL ({err}); use the provider's issuer URL"))?;
+    let loopback = match parsed.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name == "localhost",
+        None => false,
+    };
+    if parsed.scheme() != "https" && !(parsed.scheme() == "http" && loopback) {
+        return Err(anyhow!(
+            "LIS_OIDC_ISSUER {issuer:?} must use https:// (http:// is accepted only on loopback, for tests)"
+        ));
+    }
+    let client_id = args
+        .oidc_client_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| {
+            anyhow!("LIS_OIDC_ISSUER is set but LIS_OIDC_CLIENT_ID is not; set the client id LIS has at the provider")
+        })?;
+    let config = OidcConfig {
+        issuer: issuer.to_owned(),
+        client_id: client_id.to_owned(),
+        client_secret: args.oidc_client_secret.clone().filter(|s| !s.is_empty()),
+        scopes: args.oidc_scopes.split_whitespace().map(str::to_owned).collect(),
+        groups_claim: args.oidc_groups_claim.trim().to_owned(),
+    };
+    Oidc::new(config, base_url)
+        .map(Some)
+        .map_err(|err| anyhow!("{err}; check LIS_OIDC_ISSUER and LIS_BASE_URL"))
+}
+
+/// The role mapping from `LIS_ROLE_MAP`, with every bad entry named.
+pub fn role_map(text: &str) -> Result<Vec<RoleMapEntry>> {
+    lis_domain::parse_role_map(text).map_err(|errors| {
+        let listed: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        anyhow!(
+            "LIS_ROLE_MAP has problems: {}; write it as group=role,group=role",
+            listed.join("; ")
+        )
+    })
+}
+
+/// Session lifetimes from the settings.
+pub fn session_policy(args: &SignInArgs) -> Result<SessionPolicy> {
+    if args.session_idle_minutes == 0 || args.session_max_hours == 0 {
+        return Err(anyhow!(
+            "LIS_SESSION_IDLE_MINUTES and LIS_SESSION_MAX_HOURS must be at least 1"
+        ));
+    }
+    Ok(SessionPolicy {
+        idle: chrono::Duration::minutes(i64::from(args.session_idle_minutes)),
+        absolute: chrono::Duration::hours(i64::from(args.session_max_hours)),
+        ..SessionPolicy::default()
+    })
 }
 
 /// An I/O error in a few words, without the operating system's error number.

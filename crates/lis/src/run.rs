@@ -37,9 +37,19 @@ async fn serve(args: ServeArgs) -> Result<()> {
     let url = config::database_url(args.storage.database_url.as_deref(), &args.storage.data_dir)?;
     config::prepare_data_dir(&args.storage.data_dir)?;
     let base_url = config::base_url(args.http.base_url.as_deref(), &args.http.listen)?;
+    let oidc = config::oidc(&args.sign_in, &base_url)?;
+    let role_map = config::role_map(&args.sign_in.role_map)?;
+    let mut web = WebConfig::new(base_url);
+    web.session_policy = config::session_policy(&args.sign_in)?;
     let listener = config::bind(&args.http.listen).await?;
     let db = connect_and_migrate(&url).await?;
-    serve_until_stopped(listener, db, WebConfig { base_url, demo: false }).await
+    lis_store::setup::ensure_organisation(&db, &args.sign_in.organisation_name, &role_map)
+        .await
+        .map_err(|err| anyhow!("cannot prepare the organisation: {err}"))?;
+    if oidc.is_none() {
+        tracing::warn!("LIS_OIDC_ISSUER is not set: nobody can sign in until it is");
+    }
+    serve_until_stopped(listener, db, web, oidc).await
 }
 
 async fn demo(args: DemoArgs) -> Result<()> {
@@ -57,7 +67,9 @@ async fn demo(args: DemoArgs) -> Result<()> {
         .map_err(|err| anyhow!("cannot load the demo municipality: {err}"))?;
     tracing::info!(units = summary.units, "loaded the demo municipality Exempelkommun");
     eprintln!("LIS demo: open {base_url} in a browser (Ctrl-C stops it)");
-    serve_until_stopped(listener, db, WebConfig { base_url, demo: true }).await
+    let mut web = WebConfig::new(base_url);
+    web.demo = true;
+    serve_until_stopped(listener, db, web, None).await
 }
 
 async fn migrate(args: MigrateArgs) -> Result<()> {
@@ -121,21 +133,21 @@ async fn serve_until_stopped(
     listener: tokio::net::TcpListener,
     db: DatabaseConnection,
     config: WebConfig,
+    oidc: Option<lis_web::auth::oidc::Oidc>,
 ) -> Result<()> {
     let address = listener
         .local_addr()
         .map_err(|err| anyhow!("cannot read the listening address: {err}"))?;
-    let state = AppState::new(App {
-        db: db.clone(),
-        templates: Templates::for_this_build(),
-        config,
-    });
+    let state = AppState::new(App::new(db.clone(), Templates::for_this_build(), config, oidc));
     let app = lis_web::router(state);
     tracing::info!(%address, "LIS is listening");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|err| anyhow!("the server stopped: {err}"))?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|err| anyhow!("the server stopped: {err}"))?;
     tracing::info!("stopped; closing the database");
     db.close()
         .await

@@ -1,4 +1,5 @@
-// Smoke test of the demo: the start page in Swedish and English, without JavaScript, checked with axe.
+// Smoke test of the demo: sign in as a demo person, the start page in Swedish and English, without JavaScript,
+// every page checked with axe.
 import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import * as path from 'node:path';
@@ -24,14 +25,30 @@ function collectConsoleErrors(page: Page): string[] {
   return errors;
 }
 
+/** Signs in through the demo sign-in page as the named demo person, starting from `start`. */
+async function signInAs(page: Page, name: string, start = '/') {
+  await page.goto(start);
+  await expect(page).toHaveURL(/\/auth\/demo/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Logga in i demon');
+  await page.getByRole('button', { name: new RegExp(name) }).click();
+}
+
+test('the demo sign-in page is accessible', async ({ page }) => {
+  await page.goto('/auth/demo');
+  await expect(page.getByRole('button', { name: /Karin Lindqvist/ })).toBeVisible();
+  await expectNoAccessibilityViolations(page);
+  await page.screenshot({ path: path.join(screenshots, 'demo-sign-in.png'), fullPage: true });
+});
+
 test('the demo start page shows Exempelkommun in Swedish and passes axe', async ({ page }) => {
   const errors = collectConsoleErrors(page);
-  const response = await page.goto('/');
-  expect(response?.status()).toBe(200);
+  await signInAs(page, 'Gunnar Ek');
+  await expect(page).toHaveURL(/\/$/);
   await expect(page.locator('html')).toHaveAttribute('lang', 'sv');
   await expect(page).toHaveTitle(/Exempelkommun/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Exempelkommun');
   await expect(page.getByRole('note')).toContainText('Demoläge');
+  await expect(page.getByRole('link', { name: /Gunnar Ek \(granskare\)/ })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Organisationsträd' })).toBeVisible();
   for (const unit of ['Kommunfullmäktige', 'Kommunstyrelsen', 'Socialnämnden', 'Sektor välfärd']) {
     await expect(page.getByText(unit, { exact: true })).toBeVisible();
@@ -45,7 +62,7 @@ test('the demo start page shows Exempelkommun in Swedish and passes axe', async 
 });
 
 test('a person can switch to English and back', async ({ page }) => {
-  await page.goto('/');
+  await signInAs(page, 'Per Sandberg');
   await page.getByRole('link', { name: 'In English' }).click();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await expect(page.getByText('Information security management system')).toBeVisible();
@@ -55,6 +72,34 @@ test('a person can switch to English and back', async ({ page }) => {
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await page.getByRole('link', { name: 'På svenska' }).click();
   await expect(page.locator('html')).toHaveAttribute('lang', 'sv');
+});
+
+test('an administrator manages people and the role mapping, then signs out', async ({ page }) => {
+  await signInAs(page, 'Karin Lindqvist');
+  await page.getByRole('link', { name: 'Personer' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Personer');
+  await expectNoAccessibilityViolations(page);
+  await page.getByRole('link', { name: 'Leila Haddad' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Leila Haddad');
+  await expectNoAccessibilityViolations(page);
+  await page.getByRole('link', { name: 'Rollmappning' }).click();
+  await page.getByLabel('Mappning, en rad per grupp: grupp=roll').fill('lis-admins=admin\nlis-x=root');
+  await page.getByRole('button', { name: 'Spara' }).click();
+  await expect(page.getByRole('alert')).toContainText('okänd roll');
+  await expectNoAccessibilityViolations(page);
+  await page.getByLabel('Mappning, en rad per grupp: grupp=roll').fill('lis-admins=admin\nlis-ciso=ciso');
+  await page.getByRole('button', { name: 'Spara' }).click();
+  await expect(page.getByRole('status')).toContainText('Rollmappningen är sparad');
+  await page.getByRole('button', { name: 'Logga ut' }).click();
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/auth\/demo/);
+});
+
+test('a person without a role is told whom to ask', async ({ page }) => {
+  await signInAs(page, 'Maria Johansson');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Du har ingen roll i LIS ännu');
+  await expect(page.getByText('Karin Lindqvist')).toBeVisible();
+  await expectNoAccessibilityViolations(page);
 });
 
 test('the error page for an unknown address is accessible', async ({ page }) => {
@@ -67,8 +112,8 @@ test('the error page for an unknown address is accessible', async ({ page }) => 
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 
-  test('the start page works the same', async ({ page }) => {
-    await page.goto('/');
+  test('signing in and the start page work the same', async ({ page }) => {
+    await signInAs(page, 'Leila Haddad');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Exempelkommun');
     await page.getByRole('link', { name: 'In English' }).click();
     await expect(page.locator('html')).toHaveAttribute('lang', 'en');

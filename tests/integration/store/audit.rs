@@ -1,6 +1,6 @@
 //! Every write leaves an audit event in its own transaction; a failure halfway leaves neither change nor event.
 
-use lis_store::entity::{audit_event, org_unit, organisation};
+use lis_store::entity::{audit_event, org_unit, organisation, person, role_assignment};
 use lis_tests::{Backend, TestApp, on_both_databases};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 
@@ -11,32 +11,60 @@ async fn the_demo_loader_audits_every_write(backend: Backend) {
         .expect("load");
 
     let units = org_unit::Entity::find().all(&app.db).await.expect("units");
+    let people = person::Entity::find().all(&app.db).await.expect("people");
+    let grants = role_assignment::Entity::find().all(&app.db).await.expect("grants");
     let events = lis_store::audit::all_events(&app.db).await.expect("events");
     assert_eq!(units.len(), summary.units);
+    assert_eq!(people.len(), lis_store::demo::DEMO_PEOPLE.len());
+    assert_eq!(grants.len(), 4, "one role for each demo person but the one without");
     assert_eq!(
         events.len(),
-        1 + units.len(),
-        "one event for the organisation and one per unit"
+        1 + units.len() + people.len() + grants.len(),
+        "one event per written row"
+    );
+    assert!(
+        events
+            .iter()
+            .all(|e| e.actor == "system:demo" && e.action == "create" && e.before.is_none())
+    );
+    assert!(
+        events
+            .iter()
+            .all(|e| e.organisation_id == Some(summary.organisation_id))
     );
 
-    let org_event = &events[0];
+    let event_for = |kind: &str, id: i64| {
+        events
+            .iter()
+            .find(|e| e.subject_kind == kind && e.subject_id == id.to_string())
+            .unwrap_or_else(|| panic!("no audit event for {kind} {id}"))
+    };
     assert_eq!(
-        (org_event.subject_kind.as_str(), org_event.subject_id.clone()),
-        ("organisation", summary.organisation_id.to_string())
+        event_for("organisation", summary.organisation_id)
+            .after
+            .as_ref()
+            .expect("after")["name"],
+        "Exempelkommun"
     );
     for unit in &units {
-        let event = events
-            .iter()
-            .find(|e| e.subject_kind == "org_unit" && e.subject_id == unit.id.to_string())
-            .unwrap_or_else(|| panic!("no audit event for unit {} {}", unit.id, unit.name));
-        assert_eq!(event.action, "create");
-        assert_eq!(event.actor, "system:demo");
-        assert_eq!(event.actor_person_id, None);
-        assert_eq!(event.organisation_id, Some(summary.organisation_id));
-        assert!(event.before.is_none());
-        let after = event.after.as_ref().expect("state after");
+        let after = event_for("org_unit", unit.id).after.clone().expect("state after");
         assert_eq!(after["name"], unit.name.as_str());
         assert_eq!(after["parent_id"], serde_json::json!(unit.parent_id));
+    }
+    for person in &people {
+        assert_eq!(
+            event_for("person", person.id).after.as_ref().expect("after")["display_name"],
+            person.display_name.as_str()
+        );
+    }
+    for grant in &grants {
+        assert_eq!(
+            event_for("person_roles", grant.person_id)
+                .after
+                .as_ref()
+                .expect("after")["role"],
+            grant.role.as_str()
+        );
     }
 }
 

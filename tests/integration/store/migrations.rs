@@ -5,7 +5,15 @@ use lis_tests::app::empty_connection;
 use lis_tests::{Backend, on_both_databases};
 use sea_orm::{ConnectionTrait, Statement};
 
-const TABLES: [&str; 5] = ["organisation", "org_unit", "person", "session", "audit_event"];
+const TABLES: [&str; 7] = [
+    "organisation",
+    "org_unit",
+    "person",
+    "session",
+    "audit_event",
+    "role_assignment",
+    "role_mapping",
+];
 
 async fn count_rows(db: &impl ConnectionTrait, table: &str) -> Result<i64, sea_orm::DbErr> {
     let statement = Statement::from_string(db.get_database_backend(), format!("SELECT COUNT(*) AS n FROM {table}"));

@@ -2,35 +2,29 @@
 
 use axum::extract::State;
 use axum::response::Html;
-use lis_domain::OrgTree;
+use lis_domain::{Action, OrgTree, Resource};
 use serde::Serialize;
 
-use crate::i18n::Lang;
+use crate::auth::CurrentUser;
+use crate::page::{self, PageEnv};
 use crate::{AppState, WebError};
 
 #[derive(Serialize)]
 struct HomeView {
-    organisation: Option<String>,
+    organisation: String,
     unit_count: usize,
     tree: OrgTree,
 }
 
 /// `GET /`: the organisation's name and unit tree.
-pub async fn home(State(state): State<AppState>, lang: Lang) -> Result<Html<String>, WebError> {
-    let view = match lis_store::organisation::primary_organisation(&state.db).await? {
-        Some(org) => {
-            let tree = lis_store::organisation::org_tree(&state.db, org.id).await?;
-            HomeView {
-                organisation: Some(org.name),
-                unit_count: tree.len(),
-                tree,
-            }
-        }
-        None => HomeView {
-            organisation: None,
-            unit_count: 0,
-            tree: OrgTree::default(),
-        },
+pub async fn home(State(state): State<AppState>, user: CurrentUser, env: PageEnv) -> Result<Html<String>, WebError> {
+    user.authorize(&state, Action::View, Resource::Organisation).await?;
+    let organisation = lis_store::organisation::get(&state.db, user.0.person.organisation_id).await?;
+    let tree = lis_store::organisation::org_tree(&state.db, organisation.id).await?;
+    let view = HomeView {
+        organisation: organisation.name,
+        unit_count: tree.len(),
+        tree,
     };
-    super::render_page(&state, lang, "home.html", &view).map_err(|e| WebError::Internal(format!("{e:#}")))
+    page::render(&state, &env, "home.html", &view)
 }

@@ -1,0 +1,368 @@
+//! Who may do what: the one authorization function of LIS.
+//!
+//! Every handler, HTML and API alike, asks [`authorize`] before it reads or changes anything; nothing is protected
+//! only by hiding a button. `docs/authorization.md` holds the same rules as a table, and a test walks every route of
+//! the router against that table.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+/// A role granted to a person, by their identity provider's groups or by an administrator.
+///
+/// *Objektsägare* is not among them: a person is objektsägare of what the inventory says they own, not by group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Administers LIS: the organisation, people, sessions and the role mapping.
+    Admin,
+    /// The informationssäkerhetssamordnare / CISO: sees everything, owns the catalogue, the classification model,
+    /// the SoA and the reports.
+    Ciso,
+    /// The IT department: records how requirements are met and manages shared safeguards in its scope.
+    It,
+    /// Reads everything and changes nothing (revisor, internrevision, ledningsgrupp).
+    Auditor,
+}
+
+impl Role {
+    /// Every role, in the order the interface lists them.
+    pub const ALL: [Role; 4] = [Self::Admin, Self::Ciso, Self::It, Self::Auditor];
+
+    /// The identifier used in the database, in `LIS_ROLE_MAP` and in the role mapping page.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Ciso => "ciso",
+            Self::It => "it",
+            Self::Auditor => "auditor",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A role name LIS does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role {0:?}; the roles are admin, ciso, it and auditor")]
+pub struct UnknownRole(pub String);
+
+impl FromStr for Role {
+    type Err = UnknownRole;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().to_ascii_lowercase();
+        Self::ALL
+            .into_iter()
+            .find(|role| role.as_str() == wanted)
+            .ok_or_else(|| UnknownRole(s.trim().to_owned()))
+    }
+}
+
+/// One role held, for the whole organisation or for one org unit and everything below it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct RoleGrant {
+    /// The role.
+    pub role: Role,
+    /// The org unit it is limited to, or none for the whole organisation.
+    pub org_unit_id: Option<i64>,
+}
+
+/// A signed-in person as the authorization function sees them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Principal {
+    /// The person's id.
+    pub person_id: i64,
+    /// The roles they hold.
+    pub grants: Vec<RoleGrant>,
+}
+
+impl Principal {
+    /// Whether the person holds `role` anywhere.
+    pub fn has_role(&self, role: Role) -> bool {
+        self.grants.iter().any(|grant| grant.role == role)
+    }
+
+    /// Whether the person holds `role` for the whole organisation.
+    pub fn has_organisation_wide(&self, role: Role) -> bool {
+        self.grants
+            .iter()
+            .any(|grant| grant.role == role && grant.org_unit_id.is_none())
+    }
+
+    /// Whether the person holds any role at all.
+    pub fn has_any_role(&self) -> bool {
+        !self.grants.is_empty()
+    }
+}
+
+/// What someone wants to do with a resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Read it.
+    View,
+    /// Create, change, retire or end it.
+    Change,
+}
+
+/// What is being read or changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Resource {
+    /// The organisation and its unit tree.
+    Organisation,
+    /// The people of LIS, their roles and their sessions.
+    People,
+    /// The mapping from identity-provider groups to roles.
+    RoleMapping,
+    /// The person's own profile and sign-out.
+    OwnAccount,
+}
+
+/// Why a request was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    /// The person holds no role at all and should be told whom to ask.
+    #[error("the person holds no role in LIS")]
+    NoRole,
+    /// The person's roles do not allow this.
+    #[error("the person's roles do not allow {action:?} on {resource:?}")]
+    NotAllowed {
+        /// What they tried.
+        action: Action,
+        /// On what.
+        resource: Resource,
+    },
+}
+
+/// Decides whether `principal` may perform `action` on `resource`.
+pub fn authorize(principal: &Principal, action: Action, resource: Resource) -> Result<(), Denied> {
+    use Action::{Change, View};
+    use Role::{Admin, Auditor, Ciso};
+
+    if resource == Resource::OwnAccount {
+        return Ok(());
+    }
+    if !principal.has_any_role() {
+        return Err(Denied::NoRole);
+    }
+    let wide = |role| principal.has_organisation_wide(role);
+    let allowed = match (resource, action) {
+        (Resource::Organisation, View) => true,
+        (Resource::Organisation, Change) => wide(Admin),
+        (Resource::People | Resource::RoleMapping, View) => wide(Admin) || wide(Ciso) || wide(Auditor),
+        (Resource::People | Resource::RoleMapping, Change) => wide(Admin),
+        (Resource::OwnAccount, View | Change) => true,
+    };
+    // `It` sees the organisation (above) and, as later issues add them, changes the systems in its scope.
+    if allowed {
+        Ok(())
+    } else {
+        Err(Denied::NotAllowed { action, resource })
+    }
+}
+
+/// One rule of the role mapping: members of the identity provider's group `group` hold `role`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RoleMapEntry {
+    /// The group's name (or id) exactly as the provider sends it in the groups claim.
+    pub group: String,
+    /// The role its members hold.
+    pub role: Role,
+}
+
+/// A problem in a role mapping, with the number of the entry (1-based) it was found in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("entry {entry} ({text:?}): {problem}")]
+pub struct RoleMapError {
+    /// The entry's number, counting from 1.
+    pub entry: usize,
+    /// The entry as written.
+    pub text: String,
+    /// What is wrong with it.
+    pub problem: RoleMapProblem,
+}
+
+/// What can be wrong with an entry of a role mapping. The interface words each in Swedish and English.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleMapProblem {
+    /// No `=` between group and role.
+    #[error("write it as group=role")]
+    NotGroupEqualsRole,
+    /// Nothing before the `=`.
+    #[error("the group name is empty")]
+    EmptyGroup,
+    /// The group name is too long or holds a control character.
+    #[error("the group name is longer than 255 characters or holds a control character")]
+    UnusableGroup,
+    /// The role is not one of LIS's roles.
+    #[error("unknown role; the roles are admin, ciso, it and auditor")]
+    UnknownRole,
+    /// The same group and role twice.
+    #[error("this group is already mapped to this role")]
+    Duplicate,
+}
+
+/// Parses a role mapping written as `group=role` entries separated by commas or line breaks, as in `LIS_ROLE_MAP`
+/// (`lis-admins=admin,lis-ciso=ciso`) or the role mapping page (one entry per line). Empty entries are skipped.
+/// Returns every problem at once.
+pub fn parse_role_map(text: &str) -> Result<Vec<RoleMapEntry>, Vec<RoleMapError>> {
+    let mut entries: Vec<RoleMapEntry> = Vec::new();
+    let mut errors = Vec::new();
+    let pieces = text.split(['\n', ',']).map(str::trim).filter(|piece| !piece.is_empty());
+    for (index, piece) in pieces.enumerate() {
+        let problem = |problem| RoleMapError {
+            entry: index + 1,
+            text: piece.to_owned(),
+            problem,
+        };
+        let Some((group, role)) = piece.split_once('=') else {
+            errors.push(problem(RoleMapProblem::NotGroupEqualsRole));
+            continue;
+        };
+        let group = group.trim();
+        if group.is_empty() {
+            errors.push(problem(RoleMapProblem::EmptyGroup));
+            continue;
+        }
+        if group.chars().count() > 255 || group.chars().any(char::is_control) {
+            errors.push(problem(RoleMapProblem::UnusableGroup));
+            continue;
+        }
+        match role.parse::<Role>() {
+            Ok(role) if entries.iter().any(|e| e.group == group && e.role == role) => {
+                errors.push(problem(RoleMapProblem::Duplicate));
+            }
+            Ok(role) => entries.push(RoleMapEntry {
+                group: group.to_owned(),
+                role,
+            }),
+            Err(_) => errors.push(problem(RoleMapProblem::UnknownRole)),
+        }
+    }
+    if errors.is_empty() { Ok(entries) } else { Err(errors) }
+}
+
+/// The roles a person holds through their groups, each once, in the order of [`Role::ALL`].
+pub fn roles_for_groups(map: &[RoleMapEntry], groups: &[String]) -> Vec<Role> {
+    Role::ALL
+        .into_iter()
+        .filter(|role| {
+            map.iter()
+                .any(|entry| entry.role == *role && groups.contains(&entry.group))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(grants: &[(Role, Option<i64>)]) -> Principal {
+        Principal {
+            person_id: 1,
+            grants: grants
+                .iter()
+                .map(|&(role, org_unit_id)| RoleGrant { role, org_unit_id })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_person_without_roles_is_told_so_but_may_see_their_own_account() {
+        let nobody = person(&[]);
+        assert_eq!(
+            authorize(&nobody, Action::View, Resource::Organisation),
+            Err(Denied::NoRole)
+        );
+        assert_eq!(authorize(&nobody, Action::View, Resource::OwnAccount), Ok(()));
+        assert_eq!(authorize(&nobody, Action::Change, Resource::OwnAccount), Ok(()));
+    }
+
+    #[test]
+    fn only_organisation_wide_admins_change_people_and_the_role_mapping() {
+        for resource in [Resource::People, Resource::RoleMapping] {
+            assert!(authorize(&person(&[(Role::Admin, None)]), Action::Change, resource).is_ok());
+            for role in [Role::Ciso, Role::It, Role::Auditor] {
+                let denied = authorize(&person(&[(role, None)]), Action::Change, resource);
+                assert_eq!(
+                    denied,
+                    Err(Denied::NotAllowed {
+                        action: Action::Change,
+                        resource
+                    })
+                );
+            }
+            let scoped_admin = person(&[(Role::Admin, Some(7))]);
+            assert!(
+                authorize(&scoped_admin, Action::Change, resource).is_err(),
+                "a scoped admin is not global"
+            );
+        }
+    }
+
+    #[test]
+    fn ciso_and_auditor_read_people_it_does_not() {
+        for role in [Role::Admin, Role::Ciso, Role::Auditor] {
+            assert!(
+                authorize(&person(&[(role, None)]), Action::View, Resource::People).is_ok(),
+                "{role}"
+            );
+        }
+        assert!(authorize(&person(&[(Role::It, None)]), Action::View, Resource::People).is_err());
+    }
+
+    #[test]
+    fn everyone_with_a_role_sees_the_organisation() {
+        for role in Role::ALL {
+            assert!(authorize(&person(&[(role, Some(3))]), Action::View, Resource::Organisation).is_ok());
+        }
+    }
+
+    #[test]
+    fn role_maps_parse_from_the_environment_and_from_the_page() {
+        let from_env = parse_role_map("lis-admins=admin,lis-ciso=ciso, lis-it = it ,lis-auditors=auditor").expect("ok");
+        let from_page = parse_role_map("lis-admins=admin\nlis-ciso=ciso\n\nlis-it=it\r\nlis-auditors=auditor\n");
+        assert_eq!(Ok(from_env.clone()), from_page);
+        assert_eq!(
+            from_env[2],
+            RoleMapEntry {
+                group: "lis-it".into(),
+                role: Role::It
+            }
+        );
+        let groups = vec![
+            "lis-ciso".to_owned(),
+            "lis-auditors".to_owned(),
+            "someone-else".to_owned(),
+        ];
+        assert_eq!(roles_for_groups(&from_env, &groups), [Role::Ciso, Role::Auditor]);
+        assert!(roles_for_groups(&from_env, &[]).is_empty());
+    }
+
+    #[test]
+    fn every_bad_entry_of_a_role_map_is_reported() {
+        let errors = parse_role_map("ok=admin\nno-equals\n=ciso\nx=root\nok=admin").expect_err("bad");
+        let entries: Vec<usize> = errors.iter().map(|e| e.entry).collect();
+        assert_eq!(entries, [2, 3, 4, 5]);
+        assert_eq!(errors[2].problem, RoleMapProblem::UnknownRole);
+        assert_eq!(errors[2].text, "x=root");
+        assert_eq!(errors[3].problem, RoleMapProblem::Duplicate);
+    }
+
+    #[test]
+    fn roles_parse_case_insensitively_and_refuse_strangers() {
+        assert_eq!(" CISO ".parse::<Role>(), Ok(Role::Ciso));
+        assert_eq!("root".parse::<Role>(), Err(UnknownRole("root".into())));
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+        }
+    }
+}

@@ -1,0 +1,34 @@
+//! What `lis serve` makes sure of at start: an organisation to sign in to, and the role mapping from configuration.
+
+use lis_domain::RoleMapEntry;
+use sea_orm::{DatabaseConnection, TransactionTrait};
+
+use crate::StoreError;
+use crate::audit::ChangeContext;
+use crate::entity::organisation;
+use crate::organisation::{NewOrganisation, create_organisation, primary_organisation};
+
+/// Creates the organisation named `name` if the database has none, and writes `role_map` as its role mapping if it
+/// has none yet (a mapping edited by an administrator is kept). One transaction; returns the organisation.
+pub async fn ensure_organisation(
+    db: &DatabaseConnection,
+    name: &str,
+    role_map: &[RoleMapEntry],
+) -> Result<organisation::Model, StoreError> {
+    let ctx = ChangeContext::system("setup");
+    let txn = db.begin().await?;
+    let organisation = match primary_organisation(&txn).await? {
+        Some(existing) => existing,
+        None => {
+            let new = NewOrganisation {
+                name: name.to_owned(),
+                municipality_code: None,
+                is_demo: false,
+            };
+            create_organisation(&txn, &ctx, new).await?
+        }
+    };
+    crate::role_mapping::seed_if_empty(&txn, &ctx, organisation.id, role_map).await?;
+    txn.commit().await?;
+    Ok(organisation)
+}

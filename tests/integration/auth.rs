@@ -1,0 +1,5 @@
+//! Signing in and out, sessions, roles and administration.
+
+mod admin;
+mod demo;
+mod sessions;
