@@ -3,6 +3,7 @@
 //! Modules mirror the areas of the router; `store` covers the services under it (migrations, the audit trail).
 
 mod auth;
+mod authorization;
 mod home;
 mod probes;
 mod security;

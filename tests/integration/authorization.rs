@@ -1,0 +1,196 @@
+//! The authorization matrix of `docs/authorization.md`, walked over every route of the router for every kind of
+//! visitor, on both databases.
+
+use std::collections::BTreeSet;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use lis_domain::Role;
+use lis_store::entity::{audit_event, org_unit, organisation, person, role_assignment, role_mapping, session};
+use lis_tests::{Backend, TestApp, TestResponse, TestSession, on_both_databases};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+
+/// The kinds of visitor, in the order of the matrix's columns.
+const VISITORS: [&str; 6] = ["anonymous", "no role", "admin", "ciso", "it", "auditor"];
+
+#[derive(Debug)]
+struct Row {
+    method: Method,
+    route: String,
+    expected: Vec<String>,
+}
+
+/// The table of `docs/authorization.md`.
+fn matrix() -> Vec<Row> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/authorization.md");
+    let text = std::fs::read_to_string(path).expect("docs/authorization.md");
+    text.lines()
+        .filter(|line| line.starts_with("| GET") || line.starts_with("| POST"))
+        .map(|line| {
+            let cells: Vec<String> = line
+                .trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().trim_matches('`').to_owned())
+                .collect();
+            assert_eq!(
+                cells.len(),
+                2 + VISITORS.len(),
+                "a row of the matrix has the wrong number of cells: {line}"
+            );
+            Row {
+                method: cells[0].parse().expect("a method"),
+                route: cells[1].clone(),
+                expected: cells[2..].to_vec(),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn the_matrix_names_every_route_and_only_routes() {
+    let routes: BTreeSet<(String, String)> = lis_web::route_table(true)
+        .into_iter()
+        .map(|r| (r.method.to_string(), r.path.to_owned()))
+        .collect();
+    let rows: BTreeSet<(String, String)> = matrix().into_iter().map(|r| (r.method.to_string(), r.route)).collect();
+    let missing: Vec<_> = routes.difference(&rows).collect();
+    let stale: Vec<_> = rows.difference(&routes).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without a row in docs/authorization.md: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "rows in docs/authorization.md that name no route: {stale:?}"
+    );
+    for row in matrix() {
+        for cell in &row.expected {
+            assert!(
+                ["public", "allow", "deny", "sign-in"].contains(&cell.as_str()),
+                "{row:?}"
+            );
+        }
+    }
+}
+
+/// Everything a refused write must leave as it was, as text.
+async fn snapshot(app: &TestApp) -> String {
+    let db = &app.db;
+    let organisations = organisation::Entity::find()
+        .order_by_asc(organisation::Column::Id)
+        .all(db)
+        .await
+        .expect("q");
+    let units = org_unit::Entity::find().count(db).await.expect("q");
+    let people = person::Entity::find()
+        .order_by_asc(person::Column::Id)
+        .all(db)
+        .await
+        .expect("q");
+    let roles = role_assignment::Entity::find()
+        .order_by_asc(role_assignment::Column::Id)
+        .all(db)
+        .await
+        .expect("q");
+    let mapping = role_mapping::Entity::find()
+        .order_by_asc(role_mapping::Column::Id)
+        .all(db)
+        .await
+        .expect("q");
+    let sessions: Vec<(String, Option<i64>)> = session::Entity::find()
+        .order_by_asc(session::Column::Id)
+        .all(db)
+        .await
+        .expect("q")
+        .into_iter()
+        .map(|s| (s.id, s.person_id))
+        .collect();
+    let changes = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.ne("access_denied"))
+        .count(db)
+        .await
+        .expect("q");
+    format!("{organisations:?}\n{units}\n{people:?}\n{roles:?}\n{mapping:?}\n{sessions:?}\n{changes}")
+}
+
+async fn denials(app: &TestApp) -> u64 {
+    audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("access_denied"))
+        .count(&app.db)
+        .await
+        .expect("q")
+}
+
+async fn send(app: &TestApp, row: &Row, visitor: Option<&TestSession>, target: &TestSession) -> TestResponse {
+    let uri = row.route.replace("{id}", &target.person_id.to_string());
+    let mut request = Request::builder().method(row.method.clone()).uri(&uri);
+    if let Some(session) = visitor {
+        request = request.header(header::COOKIE, &session.cookie);
+    }
+    let body = if row.method == Method::POST {
+        request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        let token = visitor.map(|s| s.csrf_token.as_str()).unwrap_or_default();
+        let mut fields = vec![format!("csrf_token={token}")];
+        match row.route.as_str() {
+            "/admin/role-mapping" => fields.push("mapping=matrix-group%3Dauditor".to_owned()),
+            "/auth/demo" => fields.push(format!("person_id={}", target.person_id)),
+            _ => {}
+        }
+        Body::from(fields.join("&"))
+    } else {
+        Body::empty()
+    };
+    app.request(request.body(body).expect("request")).await
+}
+
+async fn every_route_answers_every_visitor_as_the_matrix_says(backend: Backend) {
+    for row in matrix() {
+        let app = TestApp::demo(backend).await;
+        for (column, visitor_kind) in VISITORS.iter().enumerate() {
+            let expected = row.expected[column].as_str();
+            let visitor = match *visitor_kind {
+                "anonymous" => None,
+                "no role" => Some(app.sign_in_as(None).await),
+                role => Some(app.sign_in_as(Some(role.parse::<Role>().expect("a role"))).await),
+            };
+            // A fresh person to act on, so that one visitor's allowed change does not hide another's refusal.
+            let target = app.sign_in_as(Some(Role::It)).await;
+            let before = snapshot(&app).await;
+            let denials_before = denials(&app).await;
+            let response = send(&app, &row, visitor.as_ref(), &target).await;
+            let what = format!(
+                "{} {} as {visitor_kind}: {} {}",
+                row.method,
+                row.route,
+                response.status,
+                response.header("location")
+            );
+            let to_sign_in =
+                response.status == StatusCode::SEE_OTHER && response.header("location").starts_with("/auth/login");
+            let denied = denials(&app).await > denials_before;
+            match expected {
+                "sign-in" => assert!(to_sign_in, "expected a redirect to sign in: {what}"),
+                "deny" => {
+                    assert_eq!(response.status, StatusCode::FORBIDDEN, "{what}");
+                    assert!(denied, "a refusal is audited: {what}");
+                    assert_eq!(
+                        snapshot(&app).await,
+                        before,
+                        "a refused request changed the database: {what}"
+                    );
+                }
+                "allow" | "public" => {
+                    assert!(!to_sign_in, "{what}");
+                    assert!(!denied, "the authorization function refused: {what}");
+                    assert!(
+                        response.status != StatusCode::FORBIDDEN || expected == "public",
+                        "{what}"
+                    );
+                }
+                other => panic!("unknown cell {other:?} in {row:?}"),
+            }
+        }
+    }
+}
+
+on_both_databases!(every_route_answers_every_visitor_as_the_matrix_says);
