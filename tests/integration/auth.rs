@@ -2,4 +2,5 @@
 
 mod admin;
 mod demo;
+mod oidc;
 mod sessions;

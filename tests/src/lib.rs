@@ -5,6 +5,8 @@
 //! SQLite half and the PostgreSQL half separately by filtering on those names.
 
 pub mod app;
+pub mod browser;
+pub mod idp;
 pub mod postgres;
 mod temp;
 
