@@ -18,9 +18,24 @@ use crate::page::PageEnv;
 /// The header that carries the request id, set on the way in and returned on the way out.
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
-/// The Content Security Policy: everything from LIS's own origin, no inline script or style, no framing.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/// The Content Security Policy: everything from LIS's own origin, no inline script or style, no framing. Forms may
+/// also lead to the identity provider's origin, since signing out continues at its end-session endpoint.
+pub fn content_security_policy(identity_provider_origin: Option<&str>) -> HeaderValue {
+    let form_action = match identity_provider_origin {
+        Some(origin) => format!("'self' {origin}"),
+        None => "'self'".to_owned(),
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; \
+         base-uri 'none'; form-action {form_action}; frame-ancestors 'none'"
+    );
+    HeaderValue::from_str(&policy).unwrap_or_else(|_| {
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; \
+             base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        )
+    })
+}
 
 /// The span of one request: method, path (never the query string, which may carry codes or tokens) and request id.
 pub fn request_span(request: &Request) -> Span {
@@ -37,8 +52,8 @@ pub fn request_span(request: &Request) -> Span {
 pub async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response<Body> {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, state.content_security_policy.clone());
     let fixed = [
-        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "same-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),

@@ -246,7 +246,8 @@ async fn serve_migrates_an_empty_database_and_is_ready(backend: Backend) {
     }
     let mut child = command.spawn().expect("start lis serve");
     assert_eq!(wait_until_ready(&mut child, port), 200, "/readyz");
-    assert_eq!(http_status(port, "/"), Some(200));
+        assert_eq!(http_status(port, "/"), Some(303), "pages send the visitor to sign in");
+    assert_eq!(http_status(port, "/auth/login"), Some(503), "which says that sign-in is not configured");
     terminate_gracefully(child);
     if backend == Backend::Sqlite {
         assert!(
@@ -313,3 +314,26 @@ on_both_databases!(
     serve_migrates_an_empty_database_and_is_ready,
     two_migrations_started_together_both_succeed_and_apply_once
 );
+
+#[test]
+fn sign_in_settings_that_do_not_fit_are_named() {
+    let dir = TempDir::new();
+    let data = dir.path().to_str().expect("utf-8 path");
+    let base = ["serve", "--data-dir", data, "--listen", "127.0.0.1:0"];
+    let without_client = [&base[..], &["--oidc-issuer", "https://login.example"]].concat();
+    let line = fails_with_one_sentence(&without_client);
+    assert!(line.contains("LIS_OIDC_CLIENT_ID is not"), "{line}");
+    let plain_http = [
+        &base[..],
+        &["--oidc-issuer", "http://login.example", "--oidc-client-id", "lis"],
+    ]
+    .concat();
+    let line = fails_with_one_sentence(&plain_http);
+    assert!(line.contains("must use https://"), "{line}");
+    let bad_map = [&base[..], &["--role-map", "lis-admins=root"]].concat();
+    let line = fails_with_one_sentence(&bad_map);
+    assert!(
+        line.contains("LIS_ROLE_MAP has problems") && line.contains("lis-admins=root"),
+        "{line}"
+    );
+}

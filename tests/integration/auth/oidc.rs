@@ -97,6 +97,11 @@ async fn a_person_signs_in_through_the_provider_and_out_again(backend: Backend) 
     let home = get_with_cookie(&app, &cookie, "/").await;
     assert_eq!(home.status, StatusCode::OK);
     assert!(home.body.contains("Anna Admin (administratör)"), "{}", home.body);
+    let csp = home.header("content-security-policy");
+    assert!(
+        csp.contains(&format!("form-action 'self' {};", provider.issuer)),
+        "signing out may lead to the provider: {csp}"
+    );
 
     let anna = person::Entity::find()
         .one(&app.db)

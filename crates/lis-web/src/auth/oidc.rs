@@ -141,6 +141,12 @@ impl Oidc {
         })
     }
 
+    /// The provider's origin (`scheme://host[:port]`), which LIS's forms may lead to when signing out.
+    pub fn issuer_origin(&self) -> Option<String> {
+        let url = url::Url::parse(&self.config.issuer).ok()?;
+        Some(url.origin().ascii_serialization()).filter(|origin| origin != "null")
+    }
+
     async fn provider(&self) -> Result<ProviderMetadataWithLogout, SignInError> {
         let mut cached = self.metadata.lock().await;
         if let Some((fetched, metadata)) = cached.as_ref()
