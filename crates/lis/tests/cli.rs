@@ -246,8 +246,12 @@ async fn serve_migrates_an_empty_database_and_is_ready(backend: Backend) {
     }
     let mut child = command.spawn().expect("start lis serve");
     assert_eq!(wait_until_ready(&mut child, port), 200, "/readyz");
-        assert_eq!(http_status(port, "/"), Some(303), "pages send the visitor to sign in");
-    assert_eq!(http_status(port, "/auth/login"), Some(503), "which says that sign-in is not configured");
+    assert_eq!(http_status(port, "/"), Some(303), "pages send the visitor to sign in");
+    assert_eq!(
+        http_status(port, "/auth/login"),
+        Some(503),
+        "which says that sign-in is not configured"
+    );
     terminate_gracefully(child);
     if backend == Backend::Sqlite {
         assert!(
