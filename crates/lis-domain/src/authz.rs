@@ -175,6 +175,17 @@ pub struct RoleMapEntry {
     pub group: String,
     /// The role its members hold.
     pub role: Role,
+    /// The org unit the role is limited to (written `role@<unit id>`), or none for the whole organisation.
+    pub org_unit_id: Option<i64>,
+}
+
+impl std::fmt::Display for RoleMapEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.org_unit_id {
+            Some(unit) => write!(f, "{}={}@{unit}", self.group, self.role),
+            None => write!(f, "{}={}", self.group, self.role),
+        }
+    }
 }
 
 /// A problem in a role mapping, with the number of the entry (1-based) it was found in.
@@ -208,6 +219,12 @@ pub enum RoleMapProblem {
     /// The same group and role twice.
     #[error("this group is already mapped to this role")]
     Duplicate,
+    /// What follows `@` is not an org unit's id.
+    #[error("after @ comes the id of an org unit")]
+    BadScope,
+    /// The org unit after `@` does not exist in the organisation.
+    #[error("there is no org unit with that id")]
+    UnknownUnit,
 }
 
 /// Parses a role mapping written as `group=role` entries separated by commas or line breaks, as in `LIS_ROLE_MAP`
@@ -236,13 +253,28 @@ pub fn parse_role_map(text: &str) -> Result<Vec<RoleMapEntry>, Vec<RoleMapError>
             errors.push(problem(RoleMapProblem::UnusableGroup));
             continue;
         }
+        let (role, scope) = match role.split_once('@') {
+            Some((role, unit)) => match unit.trim().parse::<i64>() {
+                Ok(unit) if unit > 0 => (role, Some(unit)),
+                _ => {
+                    errors.push(problem(RoleMapProblem::BadScope));
+                    continue;
+                }
+            },
+            None => (role, None),
+        };
         match role.parse::<Role>() {
-            Ok(role) if entries.iter().any(|e| e.group == group && e.role == role) => {
+            Ok(role)
+                if entries
+                    .iter()
+                    .any(|e| e.group == group && e.role == role && e.org_unit_id == scope) =>
+            {
                 errors.push(problem(RoleMapProblem::Duplicate));
             }
             Ok(role) => entries.push(RoleMapEntry {
                 group: group.to_owned(),
                 role,
+                org_unit_id: scope,
             }),
             Err(_) => errors.push(problem(RoleMapProblem::UnknownRole)),
         }
@@ -250,15 +282,19 @@ pub fn parse_role_map(text: &str) -> Result<Vec<RoleMapEntry>, Vec<RoleMapError>
     if errors.is_empty() { Ok(entries) } else { Err(errors) }
 }
 
-/// The roles a person holds through their groups, each once, in the order of [`Role::ALL`].
-pub fn roles_for_groups(map: &[RoleMapEntry], groups: &[String]) -> Vec<Role> {
-    Role::ALL
-        .into_iter()
-        .filter(|role| {
-            map.iter()
-                .any(|entry| entry.role == *role && groups.contains(&entry.group))
+/// The roles a person holds through their groups, each grant once, ordered by role and then scope.
+pub fn roles_for_groups(map: &[RoleMapEntry], groups: &[String]) -> Vec<RoleGrant> {
+    let mut grants: Vec<RoleGrant> = map
+        .iter()
+        .filter(|entry| groups.contains(&entry.group))
+        .map(|entry| RoleGrant {
+            role: entry.role,
+            org_unit_id: entry.org_unit_id,
         })
-        .collect()
+        .collect();
+    grants.sort_by_key(|grant| (grant.role, grant.org_unit_id));
+    grants.dedup();
+    grants
 }
 
 #[cfg(test)]
@@ -335,16 +371,43 @@ mod tests {
             from_env[2],
             RoleMapEntry {
                 group: "lis-it".into(),
-                role: Role::It
+                role: Role::It,
+                org_unit_id: None
             }
         );
+        assert_eq!(from_env[2].to_string(), "lis-it=it");
         let groups = vec![
             "lis-ciso".to_owned(),
             "lis-auditors".to_owned(),
             "someone-else".to_owned(),
         ];
-        assert_eq!(roles_for_groups(&from_env, &groups), [Role::Ciso, Role::Auditor]);
+        let held: Vec<Role> = roles_for_groups(&from_env, &groups).iter().map(|g| g.role).collect();
+        assert_eq!(held, [Role::Ciso, Role::Auditor]);
         assert!(roles_for_groups(&from_env, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_role_can_be_limited_to_an_org_unit() {
+        let map =
+            parse_role_map("it-skola=it@12, it-skola=it@12x, alla-it=it, it-skola=auditor@12").expect_err("one bad");
+        assert_eq!(map.len(), 1);
+        assert_eq!((map[0].entry, map[0].problem), (2, RoleMapProblem::BadScope));
+        let map = parse_role_map("it-skola=it@12\nalla-it=it\nit-skola=it@12 ").expect_err("a duplicate");
+        assert_eq!((map[0].entry, map[0].problem), (3, RoleMapProblem::Duplicate));
+        let map = parse_role_map("it-skola=it@12\nalla-it=it").expect("ok");
+        assert_eq!(map[0].to_string(), "it-skola=it@12");
+        let grants = roles_for_groups(&map, &["it-skola".to_owned(), "alla-it".to_owned()]);
+        let expected = [
+            RoleGrant {
+                role: Role::It,
+                org_unit_id: None,
+            },
+            RoleGrant {
+                role: Role::It,
+                org_unit_id: Some(12),
+            },
+        ];
+        assert_eq!(grants, expected);
     }
 
     #[test]

@@ -138,20 +138,23 @@ async fn replace_provider_roles(
     ctx: &ChangeContext,
     organisation_id: i64,
     person_id: i64,
-    roles: &[Role],
+    grants: &[RoleGrant],
 ) -> Result<(), StoreError> {
-    let current: Vec<String> = role_assignment::Entity::find()
+    let mut current: Vec<RoleGrant> = role_assignment::Entity::find()
         .filter(role_assignment::Column::PersonId.eq(person_id))
         .filter(role_assignment::Column::Source.eq(FROM_PROVIDER))
-        .order_by_asc(role_assignment::Column::Role)
         .all(txn)
         .await?
         .into_iter()
-        .map(|a| a.role)
+        .filter_map(|a| {
+            a.role.parse::<Role>().ok().map(|role| RoleGrant {
+                role,
+                org_unit_id: a.org_unit_id,
+            })
+        })
         .collect();
-    let mut wanted: Vec<String> = roles.iter().map(|r| r.as_str().to_owned()).collect();
-    wanted.sort();
-    if current == wanted {
+    current.sort_by_key(|grant| (grant.role, grant.org_unit_id));
+    if current == grants {
         return Ok(());
     }
     role_assignment::Entity::delete_many()
@@ -160,11 +163,11 @@ async fn replace_provider_roles(
         .exec(txn)
         .await?;
     let now = Utc::now();
-    for role in roles {
+    for grant in grants {
         role_assignment::ActiveModel {
             person_id: Set(person_id),
-            role: Set(role.as_str().to_owned()),
-            org_unit_id: Set(None),
+            role: Set(grant.role.as_str().to_owned()),
+            org_unit_id: Set(grant.org_unit_id),
             source: Set(FROM_PROVIDER.to_owned()),
             created_at: Set(now),
             ..Default::default()
@@ -177,7 +180,7 @@ async fn replace_provider_roles(
         action: AuditAction::Update,
         subject: SubjectRef::new("person_roles", person_id),
         before: Some(json!(current)),
-        after: Some(json!(wanted)),
+        after: Some(json!(grants)),
     };
     audit::append(txn, ctx, change).await
 }

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::StoreError;
 use crate::audit::{self, Change, ChangeContext};
-use crate::entity::role_mapping;
+use crate::entity::{org_unit, role_mapping};
 
 /// The organisation's mapping, in the order it was written.
 pub async fn entries(db: &impl ConnectionTrait, organisation_id: i64) -> Result<Vec<RoleMapEntry>, StoreError> {
@@ -22,9 +22,11 @@ pub async fn entries(db: &impl ConnectionTrait, organisation_id: i64) -> Result<
     Ok(rows
         .into_iter()
         .filter_map(|row| {
+            let org_unit_id = row.org_unit_id;
             row.role.parse::<Role>().ok().map(|role| RoleMapEntry {
                 group: row.group_name,
                 role,
+                org_unit_id,
             })
         })
         .collect())
@@ -51,7 +53,7 @@ pub async fn replace(
             organisation_id: Set(organisation_id),
             group_name: Set(entry.group.clone()),
             role: Set(entry.role.as_str().to_owned()),
-            org_unit_id: Set(None),
+            org_unit_id: Set(entry.org_unit_id),
             created_at: Set(now),
             ..Default::default()
         }
@@ -66,6 +68,28 @@ pub async fn replace(
         after: Some(json!(new)),
     };
     audit::append(txn, ctx, change).await
+}
+
+/// The org unit ids a mapping limits roles to that are not units of the organisation (or are retired).
+pub async fn unknown_units(
+    db: &impl ConnectionTrait,
+    organisation_id: i64,
+    entries: &[RoleMapEntry],
+) -> Result<Vec<i64>, StoreError> {
+    let wanted: Vec<i64> = entries.iter().filter_map(|e| e.org_unit_id).collect();
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found: Vec<i64> = org_unit::Entity::find()
+        .filter(org_unit::Column::OrganisationId.eq(organisation_id))
+        .filter(org_unit::Column::RetiredAt.is_null())
+        .filter(org_unit::Column::Id.is_in(wanted.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|unit| unit.id)
+        .collect();
+    Ok(wanted.into_iter().filter(|id| !found.contains(id)).collect())
 }
 
 /// Writes the mapping from configuration when the organisation has none yet; an edited mapping is left alone.

@@ -28,6 +28,15 @@ pub async fn ensure_organisation(
             create_organisation(&txn, &ctx, new).await?
         }
     };
+    if let Some(unit) = crate::role_mapping::unknown_units(&txn, organisation.id, role_map)
+        .await?
+        .first()
+    {
+        return Err(StoreError::NotFound {
+            kind: "org_unit",
+            id: unit.to_string(),
+        });
+    }
     crate::role_mapping::seed_if_empty(&txn, &ctx, organisation.id, role_map).await?;
     txn.commit().await?;
     Ok(organisation)

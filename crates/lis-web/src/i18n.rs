@@ -320,10 +320,19 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     (
         "role_mapping_hint",
-        "Gruppnamnet skrivs exakt som inloggningstjänsten skickar det (i Entra ID ofta gruppens objekt-id).",
-        "Write the group exactly as the identity provider sends it (in Entra ID often the group's object id).",
+        "Gruppnamnet skrivs exakt som inloggningstjänsten skickar det (i Entra ID ofta gruppens objekt-id). En roll \
+         som bara gäller en del av organisationen skrivs grupp=roll@enhetens-id, till exempel it-skola=it@12.",
+        "Write the group exactly as the identity provider sends it (in Entra ID often the group's object id). A role \
+         that holds for part of the organisation only is written group=role@unit-id, for example it-skola=it@12.",
     ),
     ("role_mapping_roles", "Roller", "Roles"),
+    (
+        "role_mapping_units",
+        "Organisatoriska enheter och deras id",
+        "Org units and their ids",
+    ),
+    ("role_mapping_unit_id", "Id", "Id"),
+    ("role_mapping_unit_name", "Enhet", "Unit"),
     (
         "role_mapping_saved",
         "Rollmappningen är sparad.",
@@ -360,6 +369,16 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "role_map_problem_duplicate",
         "gruppen har redan den rollen",
         "this group already has this role",
+    ),
+    (
+        "role_map_problem_bad_scope",
+        "efter @ kommer en organisatorisk enhets id",
+        "after @ comes the id of an org unit",
+    ),
+    (
+        "role_map_problem_unknown_unit",
+        "det finns ingen organisatorisk enhet med det id:t",
+        "there is no org unit with that id",
     ),
     ("back_home", "Till startsidan", "Go to the start page"),
     (

@@ -40,7 +40,8 @@ pub fn prepare_data_dir(dir: &Path) -> Result<PathBuf> {
         )
     };
     std::fs::create_dir_all(dir).map_err(unusable)?;
-    let probe = dir.join(".lis-write-check");
+    // Named per process: two instances starting together must not remove each other's probe.
+    let probe = dir.join(format!(".lis-write-check-{}", std::process::id()));
     std::fs::write(&probe, b"lis").map_err(unusable)?;
     std::fs::remove_file(&probe).map_err(unusable)?;
     Ok(dir.to_path_buf())

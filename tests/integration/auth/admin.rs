@@ -2,7 +2,7 @@
 
 use axum::http::StatusCode;
 use lis_domain::{Role, RoleMapEntry};
-use lis_store::entity::session;
+use lis_store::entity::{org_unit, session};
 use lis_tests::{Backend, TestApp, on_both_databases};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -134,10 +134,12 @@ async fn the_role_mapping_is_edited_with_every_problem_named(backend: Backend) {
         RoleMapEntry {
             group: "lis-admins".into(),
             role: Role::Admin,
+            org_unit_id: None,
         },
         RoleMapEntry {
             group: "lis-ciso".into(),
             role: Role::Ciso,
+            org_unit_id: None,
         },
     ];
     assert_eq!(saved, expected);
@@ -164,7 +166,60 @@ async fn denied_requests_are_audited(backend: Backend) {
     assert_eq!(denied.subject_id, "people");
 }
 
+async fn a_role_can_be_limited_to_an_org_unit(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let admin = app.sign_in_as(Some(Role::Admin)).await;
+    let organisation = app.organisation_id().await;
+    let sektor = org_unit::Entity::find()
+        .filter(org_unit::Column::Name.eq("Sektor utbildning"))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("the unit");
+    let page = app.get_as(&admin, "/admin/role-mapping").await;
+    assert!(
+        page.body.contains(&format!("<code>{}</code>", sektor.id)),
+        "the page lists the units' ids"
+    );
+
+    let unknown = app
+        .post_form_as(&admin, "/admin/role-mapping", &[("mapping", "it-skola=it@999999")])
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        unknown
+            .body
+            .contains("det finns ingen organisatorisk enhet med det id:t"),
+        "{}",
+        unknown.body
+    );
+
+    let scoped = format!("it-skola=it@{}\nalla-it=it", sektor.id);
+    let saved = app
+        .post_form_as(&admin, "/admin/role-mapping", &[("mapping", scoped.as_str())])
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let entries = lis_store::role_mapping::entries(&app.db, organisation)
+        .await
+        .expect("entries");
+    assert_eq!(
+        entries[0],
+        RoleMapEntry {
+            group: "it-skola".into(),
+            role: Role::It,
+            org_unit_id: Some(sektor.id)
+        }
+    );
+    let page = app.get_as(&admin, "/admin/role-mapping").await;
+    assert!(
+        page.body.contains(&format!("it-skola=it@{}", sektor.id)),
+        "{}",
+        page.body
+    );
+}
+
 on_both_databases!(
+    a_role_can_be_limited_to_an_org_unit,
     an_administrator_lists_people_and_ends_their_sessions,
     disabling_a_person_ends_their_sessions_and_refuses_them,
     the_role_mapping_is_edited_with_every_problem_named,

@@ -170,6 +170,27 @@ async fn roles_follow_the_groups_at_every_sign_in(backend: Backend) {
         "the same person, by issuer and subject"
     );
 
+    // A role limited to one org unit comes along with its scope.
+    let txn = sea_orm::TransactionTrait::begin(&app.db).await.expect("begin");
+    let unit = lis_domain::OrgUnitKind::Avdelning;
+    let new = lis_store::organisation::NewOrgUnit {
+        parent_id: None,
+        name: "IT-enheten".into(),
+        kind: unit,
+        position: 0,
+    };
+    let it_unit = lis_store::organisation::create_org_unit(&txn, &ctx, organisation, new)
+        .await
+        .expect("unit");
+    let map = lis_domain::parse_role_map(&format!("lis-it=it@{}", it_unit.id)).expect("map");
+    lis_store::role_mapping::replace(&txn, &ctx, organisation, &map)
+        .await
+        .expect("replace");
+    txn.commit().await.expect("commit");
+    assert_eq!(sign_in(&app, "ivar.it").await.status, StatusCode::SEE_OTHER);
+    let scoped: Vec<(String, Option<i64>)> = roles().await.into_iter().map(|r| (r.role, r.org_unit_id)).collect();
+    assert_eq!(scoped, [("it".to_owned(), Some(it_unit.id))]);
+
     let nobody = sign_in(&app, "nils.nobody").await;
     let cookie = nobody.session_cookie().expect("signed in");
     let page = get_with_cookie(&app, &cookie, "/").await;

@@ -181,12 +181,55 @@ pub async fn end_sessions(
 }
 
 #[derive(Serialize)]
+struct UnitRow {
+    id: i64,
+    name: String,
+    depth: usize,
+}
+
+#[derive(Serialize)]
 struct RoleMappingView {
     text: String,
     may_change: bool,
     errors: Vec<RoleMapError>,
     saved: bool,
     roles: Vec<Role>,
+    units: Vec<UnitRow>,
+}
+
+/// The organisation's units in tree order with their depth, for writing `role@unit-id`.
+fn flatten(nodes: &[lis_domain::OrgTreeNode], depth: usize, rows: &mut Vec<UnitRow>) {
+    for node in nodes {
+        rows.push(UnitRow {
+            id: node.id,
+            name: node.name.clone(),
+            depth,
+        });
+        flatten(&node.children, depth + 1, rows);
+    }
+}
+
+/// Renders the role mapping page with `text` in the form and `errors` listed above it.
+async fn role_mapping_page(
+    state: &AppState,
+    env: &PageEnv,
+    user: &CurrentUser,
+    text: String,
+    errors: Vec<RoleMapError>,
+    saved: bool,
+) -> Result<Html<String>, WebError> {
+    let tree = lis_store::organisation::org_tree(&state.db, user.0.person.organisation_id).await?;
+    let mut units = Vec::new();
+    flatten(&tree.roots, 0, &mut units);
+    let view = RoleMappingView {
+        text,
+        may_change: lis_domain::authorize(&user.0.principal, Action::Change, Resource::RoleMapping).is_ok(),
+        errors,
+        saved,
+        roles: Role::ALL.to_vec(),
+        units,
+    };
+    page::render(state, env, "admin_role_mapping.html", &view)
 }
 
 /// The query of the role mapping page.
@@ -204,19 +247,8 @@ pub async fn role_mapping(
 ) -> Result<Html<String>, WebError> {
     user.authorize(&state, Action::View, Resource::RoleMapping).await?;
     let entries = lis_store::role_mapping::entries(&state.db, user.0.person.organisation_id).await?;
-    let text = entries
-        .iter()
-        .map(|e| format!("{}={}", e.group, e.role))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let view = RoleMappingView {
-        text,
-        may_change: lis_domain::authorize(&user.0.principal, Action::Change, Resource::RoleMapping).is_ok(),
-        errors: Vec::new(),
-        saved: query.saved.is_some(),
-        roles: Role::ALL.to_vec(),
-    };
-    page::render(&state, &env, "admin_role_mapping.html", &view)
+    let text = entries.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
+    role_mapping_page(&state, &env, &user, text, Vec::new(), query.saved.is_some()).await
 }
 
 /// The role mapping form.
@@ -235,23 +267,33 @@ pub async fn save_role_mapping(
 ) -> Result<Response, WebError> {
     user.authorize(&state, Action::Change, Resource::RoleMapping).await?;
     user.1.check_csrf(&form.csrf_token)?;
-    match lis_domain::parse_role_map(&form.mapping) {
+    let organisation_id = user.0.person.organisation_id;
+    let parsed = match lis_domain::parse_role_map(&form.mapping) {
+        Ok(entries) => {
+            let unknown = lis_store::role_mapping::unknown_units(&state.db, organisation_id, &entries).await?;
+            let errors: Vec<RoleMapError> = entries
+                .iter()
+                .enumerate()
+                .filter(|(_, entry)| entry.org_unit_id.is_some_and(|unit| unknown.contains(&unit)))
+                .map(|(index, entry)| RoleMapError {
+                    entry: index + 1,
+                    text: entry.to_string(),
+                    problem: lis_domain::RoleMapProblem::UnknownUnit,
+                })
+                .collect();
+            if errors.is_empty() { Ok(entries) } else { Err(errors) }
+        }
+        Err(errors) => Err(errors),
+    };
+    match parsed {
         Ok(entries) => {
             let txn = state.db.begin().await.map_err(lis_store::StoreError::from)?;
-            lis_store::role_mapping::replace(&txn, &change_context(&user), user.0.person.organisation_id, &entries)
-                .await?;
+            lis_store::role_mapping::replace(&txn, &change_context(&user), organisation_id, &entries).await?;
             txn.commit().await.map_err(lis_store::StoreError::from)?;
             Ok(Redirect::to("/admin/role-mapping?saved=1").into_response())
         }
         Err(errors) => {
-            let view = RoleMappingView {
-                text: form.mapping,
-                may_change: true,
-                errors,
-                saved: false,
-                roles: Role::ALL.to_vec(),
-            };
-            let html = page::render(&state, &env, "admin_role_mapping.html", &view)?;
+            let html = role_mapping_page(&state, &env, &user, form.mapping, errors, false).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
     }
