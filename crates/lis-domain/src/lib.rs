@@ -4,9 +4,11 @@
 //! the organisation tree and the shape of an audit event; classification, the catalogue's rule language and gap
 //! computation follow as their issues land.
 
+pub mod aspect;
 pub mod audit;
 pub mod authz;
 pub mod org;
+pub mod rule;
 
 pub use audit::{Actor, AuditAction, SubjectRef};
 pub use authz::{
