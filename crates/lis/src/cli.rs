@@ -27,6 +27,20 @@ pub enum Command {
     Demo(DemoArgs),
     /// Apply pending database migrations, or list them with --status.
     Migrate(MigrateArgs),
+    /// Work with the control catalogue.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+}
+
+/// The catalogue commands.
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Check a catalogue directory: list every problem with file and line, or print a one-line summary.
+    Check {
+        /// The catalogue directory (with catalog.toml and controls/).
+        #[arg(default_value = "msb-catalog")]
+        dir: PathBuf,
+    },
 }
 
 /// Where LIS keeps its files and its database.

@@ -7,7 +7,7 @@ use lis_store::{DatabaseConnection, DatabaseUrl};
 use lis_web::{App, AppState, Templates, WebConfig};
 use tracing_subscriber::EnvFilter;
 
-use crate::cli::{Command, DemoArgs, HttpArgs, MigrateArgs, ServeArgs};
+use crate::cli::{CatalogCommand, Command, DemoArgs, HttpArgs, MigrateArgs, ServeArgs};
 use crate::config;
 
 /// Sets up logging to standard error with the given filter.
@@ -30,6 +30,7 @@ pub async fn run(command: Command) -> Result<()> {
         Command::Serve(args) => serve(args).await,
         Command::Demo(args) => demo(args).await,
         Command::Migrate(args) => migrate(args).await,
+        Command::Catalog(CatalogCommand::Check { dir }) => check_catalog(&dir),
     }
 }
 
@@ -95,6 +96,46 @@ async fn migrate(args: MigrateArgs) -> Result<()> {
     db.close()
         .await
         .map_err(|err| anyhow!("cannot close the database connection: {err}"))
+}
+
+/// `lis catalog check DIR`: every problem on its own line, or a one-line summary.
+#[expect(
+    clippy::print_stdout,
+    reason = "the problems or the summary are the command's output"
+)]
+fn check_catalog(dir: &Path) -> Result<()> {
+    match lis_catalog::load_dir(dir) {
+        Ok(catalog) => {
+            let s = catalog.summary();
+            let at_levels: Vec<String> = s.applicable_at_level.iter().map(ToString::to_string).collect();
+            let aspects: Vec<String> = s.per_aspect.iter().map(|(a, n)| format!("{a} {n}")).collect();
+            let points: Vec<String> = (1..=10u8)
+                .map(|p| format!("{p}:{}", s.per_cybersakerhetslagen_point.get(&p).unwrap_or(&0)))
+                .collect();
+            println!(
+                "{}: {} controls, {} requirements ({} grundskydd); applicable with every aspect at level 0/1/2/3: {}; \
+                 per aspect: {}; cybersäkerhetslagen 2 kap. 3 § points: {}",
+                dir.display(),
+                s.controls,
+                s.requirements,
+                s.always,
+                at_levels.join("/"),
+                aspects.join(", "),
+                points.join(" ")
+            );
+            Ok(())
+        }
+        Err(problems) => {
+            for problem in &problems {
+                println!("{}/{problem}", dir.display());
+            }
+            Err(anyhow!(
+                "the catalogue in {} has {} problem(s), listed above",
+                dir.display(),
+                problems.len()
+            ))
+        }
+    }
 }
 
 #[expect(clippy::print_stdout, reason = "the status list is the command's output")]

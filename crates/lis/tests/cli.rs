@@ -341,3 +341,84 @@ fn sign_in_settings_that_do_not_fit_are_named() {
         "{line}"
     );
 }
+
+/// Copies a directory tree.
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("create");
+    for entry in std::fs::read_dir(from).expect("read dir").map(|e| e.expect("entry")) {
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+fn shipped_catalog() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../msb-catalog")
+}
+
+#[test]
+fn the_shipped_catalogue_checks_clean() {
+    let output = finish(
+        lis(&["catalog", "check", shipped_catalog().to_str().expect("utf-8")])
+            .spawn()
+            .expect("start"),
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(stdout.lines().count(), 1, "one summary line: {stdout}");
+    assert!(stdout.contains(" 93 controls, "), "{stdout}");
+}
+
+#[test]
+fn a_broken_copy_of_the_catalogue_lists_each_planted_problem() {
+    let dir = TempDir::new();
+    copy_dir(&shipped_catalog(), dir.path());
+    let file = dir.path().join("controls/8a-technological.toml");
+    let text = std::fs::read_to_string(&file).expect("read");
+    // Plant: a rule that cannot be parsed, a requirement of a control that does not exist, a missing translation.
+    let first_rule = text.find("applies = \"").expect("a rule");
+    let mut broken = text.clone();
+    broken.replace_range(first_rule..first_rule + "applies = \"".len(), "applies = \"K>>");
+    broken.push_str(
+        "\n[[requirement]]\nid = \"LIS-9.1-01\"\ncontrol = \"9.1\"\naspects = [\"K\"]\nkind = \"generell\"\n\
+         applies = \"always\"\ntext.sv = \"Planterad.\"\nprocurement.sv = \"Planterad.\"\nprocurement.en = \"Planted.\"\n",
+    );
+    std::fs::write(&file, broken).expect("write");
+    let planted_line = text[..first_rule].matches('\n').count() + 1;
+    let appended_line = text.lines().count() + 2;
+
+    let output = finish(
+        lis(&["catalog", "check", dir.path().to_str().expect("utf-8")])
+            .spawn()
+            .expect("start"),
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let at = |line: usize, fragment: &str| {
+        stdout
+            .lines()
+            .any(|l| l.contains(&format!("controls/8a-technological.toml:{line}: ")) && l.contains(fragment))
+    };
+    // The parse problem is reported at the requirement that holds the rule (the table's first line).
+    let requirement_line = text[..first_rule]
+        .rfind("[[requirement]]")
+        .map(|i| text[..i].matches('\n').count() + 1);
+    assert!(
+        at(requirement_line.expect("table"), "is invalid"),
+        "the bad rule near line {planted_line}:\n{stdout}"
+    );
+    assert!(at(appended_line, "belongs to control 9.1"), "{stdout}");
+    assert!(at(appended_line, "lacks the translation text.en"), "{stdout}");
+    assert!(stderr_line(&output).contains("problem(s)"), "{}", stderr_line(&output));
+}
+
+fn stderr_line(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).trim().to_owned()
+}

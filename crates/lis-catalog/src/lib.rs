@@ -1,0 +1,72 @@
+//! Reads and validates LIS's control catalogue: `catalog.toml` (the classification model and themes) and
+//! `controls/*.toml` (controls and requirements), in the format `msb-catalog/README.md` describes.
+//!
+//! Parsing is pure: [`parse`] takes file names and contents, so tests feed inline text; [`load_dir`] reads a
+//! directory and calls it. Every problem is reported at once, with its file and line, as a [`Problem`].
+
+mod model;
+mod raw;
+mod validate;
+
+use std::path::Path;
+
+pub use model::{
+    AspectDef, Catalog, Control, LevelDef, Meta, Requirement, RequirementKind, Summary, Texts, ThemeDef,
+    annex_a_2022_ids,
+};
+
+/// One problem in the catalogue, where it is.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}: {message}")]
+pub struct Problem {
+    /// The file, relative to the catalogue directory.
+    pub file: String,
+    /// The line, counting from 1 (0 when the problem concerns the whole file).
+    pub line: usize,
+    /// What is wrong, in a plain sentence.
+    pub message: String,
+}
+
+/// The name of the catalogue's metadata file.
+pub const CATALOG_FILE: &str = "catalog.toml";
+
+/// The directory of the control files, inside the catalogue directory.
+pub const CONTROLS_DIR: &str = "controls";
+
+/// Parses and validates a catalogue from its files: `catalog.toml` and any number of control files, as
+/// `(name, contents)` pairs.
+pub fn parse(catalog_toml: &str, control_files: &[(String, String)]) -> Result<Catalog, Vec<Problem>> {
+    validate::catalogue(catalog_toml, control_files)
+}
+
+/// Reads the catalogue in `dir` (`catalog.toml` and `controls/*.toml`) and validates it.
+pub fn load_dir(dir: &Path) -> Result<Catalog, Vec<Problem>> {
+    let unreadable = |file: &str, err: std::io::Error| Problem {
+        file: file.to_owned(),
+        line: 0,
+        message: format!("cannot be read ({err})"),
+    };
+    let catalog_toml =
+        std::fs::read_to_string(dir.join(CATALOG_FILE)).map_err(|e| vec![unreadable(CATALOG_FILE, e)])?;
+    let controls_dir = dir.join(CONTROLS_DIR);
+    let entries = std::fs::read_dir(&controls_dir).map_err(|e| vec![unreadable(CONTROLS_DIR, e)])?;
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".toml"))
+        .collect();
+    names.sort();
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for name in names {
+        let relative = format!("{CONTROLS_DIR}/{name}");
+        match std::fs::read_to_string(controls_dir.join(&name)) {
+            Ok(contents) => files.push((relative, contents)),
+            Err(err) => problems.push(unreadable(&relative, err)),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    parse(&catalog_toml, &files)
+}

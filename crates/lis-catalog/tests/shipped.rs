@@ -1,0 +1,130 @@
+//! The catalogue LIS ships in `msb-catalog/`: complete, valid, and covering the law it cites.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use lis_catalog::{Catalog, annex_a_2022_ids, load_dir};
+
+fn shipped() -> Catalog {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../msb-catalog");
+    load_dir(&dir).unwrap_or_else(|problems| {
+        panic!(
+            "{}",
+            problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+        )
+    })
+}
+
+#[test]
+fn every_annex_a_control_is_there_once() {
+    let catalog = shipped();
+    let ids: Vec<String> = catalog.controls.iter().map(|c| c.id.clone()).collect();
+    assert_eq!(
+        ids,
+        annex_a_2022_ids(),
+        "the 93 controls of ISO/IEC 27001:2022 Annex A, in order"
+    );
+}
+
+#[test]
+fn at_least_150_requirements_and_every_information_system_control_has_one() {
+    let catalog = shipped();
+    assert!(catalog.requirements.len() >= 150, "{}", catalog.requirements.len());
+    for control in catalog.controls.iter().filter(|c| c.information_system) {
+        assert!(
+            catalog.requirements.iter().any(|r| r.control == control.id),
+            "control {}",
+            control.id
+        );
+    }
+}
+
+#[test]
+fn every_point_of_cybersakerhetslagen_2_kap_3_is_covered() {
+    let summary = shipped().summary();
+    for point in 1..=10u8 {
+        assert!(
+            summary
+                .per_cybersakerhetslagen_point
+                .get(&point)
+                .is_some_and(|n| *n > 0),
+            "point {point}"
+        );
+    }
+}
+
+#[test]
+fn every_msbfs_2020_7_topic_is_covered() {
+    let summary = shipped().summary();
+    let topics = [
+        "2 kap. 4 §",
+        "3 kap. 1 §",
+        "3 kap. 2 §",
+        "4 kap. 1 §",
+        "4 kap. 2 §",
+        "4 kap. 3 §",
+        "4 kap. 4 §",
+        "4 kap. 5 §",
+        "4 kap. 7 §",
+        "4 kap. 9 §",
+        "4 kap. 12 §",
+        "4 kap. 13 §",
+        "4 kap. 14 §",
+        "4 kap. 15 §",
+        "4 kap. 16 §",
+        "4 kap. 17 §",
+        "4 kap. 18 §",
+        "4 kap. 20 §",
+        "4 kap. 22 §",
+    ];
+    for topic in topics {
+        assert!(summary.per_msbfs_section.contains_key(topic), "MSBFS 2020:7 {topic}");
+    }
+}
+
+#[test]
+fn requirements_protect_only_what_their_control_protects_and_rules_name_their_aspects() {
+    let catalog = shipped();
+    for requirement in &catalog.requirements {
+        let control = catalog
+            .controls
+            .iter()
+            .find(|c| c.id == requirement.control)
+            .expect("control");
+        let protected: BTreeSet<_> = control.aspects.iter().collect();
+        for aspect in &requirement.aspects {
+            assert!(
+                protected.contains(aspect),
+                "{} protects {aspect}, its control does not",
+                requirement.id
+            );
+        }
+        for aspect in requirement.applies.aspects() {
+            assert!(
+                requirement.aspects.contains(&aspect),
+                "{}: the rule names {aspect}",
+                requirement.id
+            );
+        }
+    }
+}
+
+#[test]
+fn grundskydd_grows_with_the_levels() {
+    let summary = shipped().summary();
+    assert_eq!(
+        summary.applicable_at_level.first(),
+        Some(&summary.always),
+        "level 0 gives exactly grundskydd"
+    );
+    assert!(
+        summary.applicable_at_level.windows(2).all(|w| w[0] <= w[1]),
+        "{:?}",
+        summary.applicable_at_level
+    );
+    assert_eq!(
+        summary.applicable_at_level.last(),
+        Some(&summary.requirements),
+        "level 3 everywhere gives all"
+    );
+}
