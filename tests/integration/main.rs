@@ -4,6 +4,7 @@
 
 mod auth;
 mod authorization;
+mod catalog;
 mod home;
 mod probes;
 mod security;

@@ -62,7 +62,8 @@ impl TestApp {
     /// A migrated, empty database with the given web configuration and sign-in client.
     pub async fn with_config(backend: Backend, config: WebConfig, oidc: Option<Oidc>) -> Self {
         let (db, database) = migrated_connection(backend).await;
-        let app = App::new(db.clone(), Templates::for_this_build(), config.clone(), oidc);
+        let catalog = std::sync::Arc::new(lis_catalog::shipped().expect("the shipped catalogue"));
+        let app = App::new(db.clone(), Templates::for_this_build(), config.clone(), oidc, catalog);
         Self {
             db,
             config,

@@ -39,6 +39,20 @@ pub fn parse(catalog_toml: &str, control_files: &[(String, String)]) -> Result<C
     validate::catalogue(catalog_toml, control_files)
 }
 
+/// The files of the shipped catalogue, compiled into the binary by `build.rs`.
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+/// The catalogue LIS ships (`msb-catalog/`), as compiled into the binary.
+pub fn shipped() -> Result<Catalog, Vec<Problem>> {
+    let files: Vec<(String, String)> = embedded::CONTROL_FILES
+        .iter()
+        .map(|(name, text)| ((*name).to_owned(), (*text).to_owned()))
+        .collect();
+    parse(embedded::CATALOG_TOML, &files)
+}
+
 /// Reads the catalogue in `dir` (`catalog.toml` and `controls/*.toml`) and validates it.
 pub fn load_dir(dir: &Path) -> Result<Catalog, Vec<Problem>> {
     let unreadable = |file: &str, err: std::io::Error| Problem {

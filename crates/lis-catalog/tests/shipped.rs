@@ -128,3 +128,11 @@ fn grundskydd_grows_with_the_levels() {
         "level 3 everywhere gives all"
     );
 }
+
+#[test]
+fn the_embedded_catalogue_is_the_one_on_disk() {
+    let embedded = lis_catalog::shipped().expect("the embedded catalogue is valid");
+    let on_disk = shipped();
+    assert_eq!(embedded.controls, on_disk.controls);
+    assert_eq!(embedded.requirements.len(), on_disk.requirements.len());
+}

@@ -123,6 +123,8 @@ pub enum Resource {
     RoleMapping,
     /// The person's own profile and sign-out.
     OwnAccount,
+    /// The control catalogue and the profile explorer (changing it, and the SoA, is the CISO's).
+    Catalog,
 }
 
 /// Why a request was refused.
@@ -154,7 +156,8 @@ pub fn authorize(principal: &Principal, action: Action, resource: Resource) -> R
     }
     let wide = |role| principal.has_organisation_wide(role);
     let allowed = match (resource, action) {
-        (Resource::Organisation, View) => true,
+        (Resource::Organisation | Resource::Catalog, View) => true,
+        (Resource::Catalog, Change) => wide(Ciso),
         (Resource::Organisation, Change) => wide(Admin),
         (Resource::People | Resource::RoleMapping, View) => wide(Admin) || wide(Ciso) || wide(Auditor),
         (Resource::People | Resource::RoleMapping, Change) => wide(Admin),

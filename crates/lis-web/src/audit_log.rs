@@ -43,6 +43,7 @@ fn resource_name(resource: Resource) -> &'static str {
         Resource::People => "people",
         Resource::RoleMapping => "role_mapping",
         Resource::OwnAccount => "own_account",
+        Resource::Catalog => "catalog",
     }
 }
 

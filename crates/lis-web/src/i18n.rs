@@ -345,6 +345,92 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("role_mapping_entry", "Rad", "Entry"),
     ("save", "Spara", "Save"),
+    ("catalog_title", "Kravkatalog", "Requirement catalogue"),
+    (
+        "catalog_intro",
+        "Säkerhetsåtgärderna enligt MSB:s metodstöd, ordnade efter ISO/IEC 27001:2022 bilaga A, med konkreta krav som \
+         väljs ut efter klassningen. Krav som gäller på alla nivåer är grundskydd.",
+        "The security measures of MSB's method support, ordered by ISO/IEC 27001:2022 Annex A, with concrete \
+         requirements selected by the classification. Requirements that apply at every level are the baseline \
+         (grundskydd).",
+    ),
+    ("catalog_search", "Sök", "Search"),
+    ("catalog_theme", "Tema", "Theme"),
+    ("catalog_aspect", "Aspekt", "Aspect"),
+    ("catalog_level", "Gäller på nivå", "Applies at level"),
+    ("catalog_reference", "Hänvisning", "Reference"),
+    ("catalog_all", "Alla", "All"),
+    ("catalog_filter", "Filtrera", "Filter"),
+    ("catalog_clear", "Rensa filter", "Clear filters"),
+    ("catalog_of", "av", "of"),
+    ("catalog_requirements", "krav", "requirements"),
+    (
+        "catalog_level_hint",
+        "Nivåfiltret visar kraven som gäller när den valda aspekten (eller alla aspekter) har den nivån.",
+        "The level filter shows the requirements that apply when the chosen aspect (or every aspect) has that level.",
+    ),
+    ("catalog_aspects", "Aspekter", "Aspects"),
+    ("catalog_generell", "generellt", "general"),
+    ("catalog_nivaberoende", "nivåberoende", "level-dependent"),
+    ("catalog_applies", "Gäller när", "Applies when"),
+    ("catalog_because", "gäller eftersom", "applies because"),
+    ("catalog_procurement", "Upphandlingskrav", "Procurement requirement"),
+    ("catalog_csl", "Cybersäkerhetslagen", "Cybersecurity Act"),
+    ("catalog_csl_points", "2 kap. 3 § punkt", "ch. 2 sec. 3 point"),
+    (
+        "catalog_csl_point",
+        "Cybersäkerhetslagen 2 kap. 3 § punkt",
+        "Cybersecurity Act ch. 2 sec. 3 point",
+    ),
+    (
+        "theme_organisational",
+        "Organisatoriska åtgärder",
+        "Organisational controls",
+    ),
+    ("theme_people", "Personrelaterade åtgärder", "People controls"),
+    ("theme_physical", "Fysiska åtgärder", "Physical controls"),
+    ("theme_technological", "Tekniska åtgärder", "Technological controls"),
+    ("aspect_K", "K – konfidentialitet", "K – confidentiality"),
+    ("aspect_R", "R – riktighet", "R – integrity"),
+    ("aspect_T", "T – tillgänglighet", "T – availability"),
+    ("aspect_S", "S – spårbarhet", "S – traceability"),
+    (
+        "profile_title",
+        "Skyddsnivåer: vilka krav ger en klassning?",
+        "Protection levels: which requirements does a classification give?",
+    ),
+    (
+        "profile_intro",
+        "Välj nivå för konfidentialitet, riktighet, tillgänglighet och spårbarhet och se vilka krav som gäller och \
+         varför.",
+        "Choose levels for confidentiality, integrity, availability and traceability and see which requirements \
+         apply, and why.",
+    ),
+    ("profile_show", "Visa krav", "Show requirements"),
+    (
+        "profile_count",
+        "krav gäller för den här klassningen.",
+        "requirements apply to this classification.",
+    ),
+    (
+        "profile_invalid",
+        "En nivå låg utanför skalan och har räknats som 0.",
+        "A level was outside the scale and was counted as 0.",
+    ),
+    (
+        "profile_separate_title",
+        "Kräver separat analys",
+        "Requires a separate analysis",
+    ),
+    (
+        "profile_separate_text",
+        "Nivå 4, synnerligen allvarlig, gäller information som rör Sveriges säkerhet. Den ger inga krav i LIS: \
+         informationen hanteras enligt säkerhetsskyddslagen, med en säkerhetsskyddsanalys, utanför LIS.",
+        "Level 4, exceptionally serious, concerns information that affects Sweden's security. It gives no \
+         requirements in LIS: the information is handled under the Protective Security Act, with a protective \
+         security analysis, outside LIS.",
+    ),
+    ("menu_catalog", "Kravkatalog", "Catalogue"),
     (
         "role_map_problem_not_group_equals_role",
         "skriv som grupp=roll",

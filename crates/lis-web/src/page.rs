@@ -39,6 +39,7 @@ struct UserView<'a> {
 
 #[derive(Serialize)]
 struct MenuView {
+    catalog: bool,
     people: bool,
     role_mapping: bool,
 }
@@ -85,6 +86,7 @@ pub fn render(
         }),
         csrf_token: env.visitor.csrf_token(),
         menu: MenuView {
+            catalog: may_view(Resource::Catalog),
             people: may_view(Resource::People),
             role_mapping: may_view(Resource::RoleMapping),
         },

@@ -10,7 +10,7 @@ use tower_http::csrf::CsrfLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::handlers::{account, admin, auth, health, home, statics};
+use crate::handlers::{account, admin, auth, catalog, health, home, statics};
 use crate::middleware::{self, REQUEST_ID_HEADER};
 use crate::{AppState, WebError};
 
@@ -49,6 +49,9 @@ fn routes(demo: bool) -> Routes {
         // Pages
         .add(Method::GET, "/", get(home::home))
         .add(Method::GET, "/me", get(account::me))
+        // The catalogue
+        .add(Method::GET, "/catalog", get(catalog::catalog))
+        .add(Method::GET, "/catalog/profile", get(catalog::profile))
         // Administration
         .add(Method::GET, "/admin/people", get(admin::people))
         .add(Method::GET, "/admin/people/{id}", get(admin::person))

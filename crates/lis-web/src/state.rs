@@ -58,11 +58,19 @@ pub struct App {
     pub auth_rate_limit: RateLimiter,
     /// The Content Security Policy sent with every response.
     pub content_security_policy: axum::http::HeaderValue,
+    /// The control catalogue.
+    pub catalog: Arc<lis_catalog::Catalog>,
 }
 
 impl App {
     /// An application over `db` with the given configuration and sign-in client.
-    pub fn new(db: DatabaseConnection, templates: Templates, config: WebConfig, oidc: Option<Oidc>) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        templates: Templates,
+        config: WebConfig,
+        oidc: Option<Oidc>,
+        catalog: Arc<lis_catalog::Catalog>,
+    ) -> Self {
         let auth_rate_limit = RateLimiter::new(config.auth_requests_per_minute, Duration::from_secs(60));
         let provider_origin = oidc.as_ref().and_then(Oidc::issuer_origin);
         let content_security_policy = crate::middleware::content_security_policy(provider_origin.as_deref());
@@ -73,6 +81,7 @@ impl App {
             oidc,
             auth_rate_limit,
             content_security_policy,
+            catalog,
         }
     }
 }

@@ -179,7 +179,20 @@ async fn serve_until_stopped(
     let address = listener
         .local_addr()
         .map_err(|err| anyhow!("cannot read the listening address: {err}"))?;
-    let state = AppState::new(App::new(db.clone(), Templates::for_this_build(), config, oidc));
+    let catalog = lis_catalog::shipped().map_err(|problems| {
+        anyhow!(
+            "the built-in catalogue is invalid: {}",
+            problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+        )
+    })?;
+    let app = App::new(
+        db.clone(),
+        Templates::for_this_build(),
+        config,
+        oidc,
+        std::sync::Arc::new(catalog),
+    );
+    let state = AppState::new(app);
     let app = lis_web::router(state);
     tracing::info!(%address, "LIS is listening");
     axum::serve(

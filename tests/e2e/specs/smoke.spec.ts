@@ -95,6 +95,25 @@ test('an administrator manages people and the role mapping, then signs out', asy
   await expect(page).toHaveURL(/\/auth\/demo/);
 });
 
+test('the catalogue and the profile explorer work and are accessible', async ({ page }) => {
+  await signInAs(page, 'Leila Haddad');
+  await page.getByRole('link', { name: 'Kravkatalog' }).first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Kravkatalog');
+  await expectNoAccessibilityViolations(page);
+  await page.getByLabel('Hänvisning').selectOption('csl:8');
+  await page.getByRole('button', { name: 'Filtrera' }).click();
+  await expect(page.getByRole('status')).toContainText('krav');
+  await expect(page.locator('article.requirement').first()).toBeVisible();
+  await page.getByRole('link', { name: /Skyddsnivåer/ }).click();
+  await page.getByLabel('K – konfidentialitet').selectOption('2');
+  await page.getByLabel('T – tillgänglighet').selectOption('3');
+  await page.getByRole('button', { name: 'Visa krav' }).click();
+  await expect(page.getByRole('status')).toContainText('krav gäller för den här klassningen');
+  await expect(page.getByText('gäller eftersom').first()).toBeVisible();
+  await expectNoAccessibilityViolations(page);
+  await page.screenshot({ path: path.join(screenshots, 'profile-explorer.png') });
+});
+
 test('a person without a role is told whom to ask', async ({ page }) => {
   await signInAs(page, 'Maria Johansson');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Du har ingen roll i LIS ännu');

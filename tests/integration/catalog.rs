@@ -1,0 +1,118 @@
+//! The catalogue pages: browsing with filters and search, and the profile explorer.
+
+use axum::http::StatusCode;
+use lis_domain::Role;
+use lis_domain::aspect::Profile;
+use lis_tests::{Backend, TestApp, on_both_databases};
+
+fn shipped() -> lis_catalog::Catalog {
+    lis_catalog::shipped().expect("the shipped catalogue")
+}
+
+/// How many requirement articles a page shows.
+fn shown(body: &str) -> usize {
+    body.matches(r#"<article class="requirement">"#).count()
+}
+
+async fn the_catalogue_is_browsed_and_filtered(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let it = app.sign_in_as(Some(Role::It)).await;
+    let catalog = shipped();
+
+    let all = app.get_as(&it, "/catalog").await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert_eq!(shown(&all.body), catalog.requirements.len());
+    assert!(
+        all.body.contains("Säkerhetskopiering") || all.body.contains("säkerhetskopi"),
+        "Swedish texts"
+    );
+
+    let point_8 = app.get_as(&it, "/catalog?reference=csl%3A8").await;
+    let expected = catalog
+        .requirements
+        .iter()
+        .filter(|r| r.cybersakerhetslagen.contains(&8))
+        .count();
+    assert!(expected > 0);
+    assert_eq!(
+        shown(&point_8.body),
+        expected,
+        "everything for cybersäkerhetslagen point 8"
+    );
+
+    let backups = app.get_as(&it, "/catalog?q=LIS-8.13").await;
+    let expected = catalog
+        .requirements
+        .iter()
+        .filter(|r| r.id.starts_with("LIS-8.13"))
+        .count();
+    assert_eq!(shown(&backups.body), expected);
+
+    let physical = app.get_as(&it, "/catalog?theme=physical&aspect=T").await;
+    let expected = catalog
+        .requirements
+        .iter()
+        .filter(|r| r.control.starts_with("7.") && r.aspects.contains(&lis_domain::aspect::Aspect::T))
+        .count();
+    assert_eq!(shown(&physical.body), expected);
+
+    let level_0 = app.get_as(&it, "/catalog?level=0").await;
+    assert_eq!(
+        shown(&level_0.body),
+        catalog.summary().always,
+        "level 0 shows grundskydd"
+    );
+
+    let english = app.get_as(&it, "/catalog?q=LIS-8.13-01&lang=en").await;
+    let requirement = catalog
+        .requirements
+        .iter()
+        .find(|r| r.id == "LIS-8.13-01")
+        .expect("LIS-8.13-01");
+    assert!(
+        english.body.contains(&requirement.text.en.replace('\'', "&#x27;")),
+        "{}",
+        english.body
+    );
+}
+
+async fn the_profile_explorer_shows_which_requirements_apply_and_why(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let ciso = app.sign_in_as(Some(Role::Ciso)).await;
+    let catalog = shipped();
+
+    let blank = app.get_as(&ciso, "/catalog/profile").await;
+    assert_eq!(blank.status, StatusCode::OK);
+    assert_eq!(shown(&blank.body), 0, "nothing until a classification is chosen");
+
+    let response = app.get_as(&ciso, "/catalog/profile?k=2&r=1&t=3&s=0").await;
+    let expected = catalog.applicable(&Profile::new(2, 1, 3, 0)).len();
+    assert_eq!(shown(&response.body), expected);
+    assert!(
+        response.body.contains(&format!("{expected} krav gäller")),
+        "{}",
+        response.body
+    );
+    assert!(
+        response.body.contains("gäller eftersom <code>K&gt;=2</code>")
+            || response.body.contains("gäller eftersom <code>T&gt;=2"),
+        "reasons are shown"
+    );
+
+    let top = app.get_as(&ciso, "/catalog/profile?k=4&r=0&t=0&s=0").await;
+    assert_eq!(shown(&top.body), 0, "level 4 gives no requirements");
+    assert!(
+        top.body.contains("Kräver separat analys") && top.body.contains("säkerhetsskyddslagen"),
+        "{}",
+        top.body
+    );
+
+    let invalid = app.get_as(&ciso, "/catalog/profile?k=9").await;
+    assert_eq!(invalid.status, StatusCode::OK);
+    assert!(invalid.body.contains("utanför skalan"), "{}", invalid.body);
+}
+
+on_both_databases!(
+    the_catalogue_is_browsed_and_filtered,
+    the_profile_explorer_shows_which_requirements_apply_and_why
+);
