@@ -5,6 +5,7 @@
 //! directory and calls it. Every problem is reported at once, with its file and line, as a [`Problem`].
 
 mod model;
+pub mod oscal;
 mod raw;
 mod validate;
 

@@ -26,6 +26,8 @@ pub struct Meta {
     pub issuer: String,
     /// Its licence.
     pub licence: String,
+    /// The day this version was released (`YYYY-MM-DD`).
+    pub released: String,
     /// Its title.
     pub title: Texts,
 }

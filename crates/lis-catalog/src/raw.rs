@@ -25,6 +25,7 @@ pub struct RawCatalog {
     pub version: Option<String>,
     pub issuer: Option<String>,
     pub licence: Option<String>,
+    pub released: Option<String>,
     pub title: Option<RawTexts>,
     #[serde(default)]
     pub aspect: Vec<Spanned<RawAspect>>,

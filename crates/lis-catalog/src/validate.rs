@@ -416,6 +416,21 @@ fn highest_level(rule: &Rule) -> Option<u8> {
 
 type Model = (Meta, Vec<AspectDef>, Vec<LevelDef>, Vec<ThemeDef>);
 
+/// The release date, `YYYY-MM-DD`.
+fn released(file: &mut FileProblems<'_>, value: Option<&str>) -> String {
+    let value = value.map(str::trim).unwrap_or_default();
+    let parts: Vec<&str> = value.split('-').collect();
+    let valid = matches!(parts.as_slice(), [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2
+        && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit())));
+    if !valid {
+        file.at(
+            &(0..0),
+            format!("the catalogue's released date {value:?} is not written YYYY-MM-DD"),
+        );
+    }
+    value.to_owned()
+}
+
 /// `catalog.toml`: what the catalogue is, its aspects, levels and themes.
 fn model(text: &str, problems: &mut Vec<Problem>) -> Option<Model> {
     let raw = parse_file::<RawCatalog>(CATALOG_FILE, text, problems)?;
@@ -428,7 +443,7 @@ fn model(text: &str, problems: &mut Vec<Problem>) -> Option<Model> {
     unknown_top_level(
         &mut file,
         &[
-            "id", "version", "issuer", "licence", "title", "aspect", "level", "theme",
+            "id", "version", "issuer", "licence", "released", "title", "aspect", "level", "theme",
         ],
     );
     let whole = 0..0;
@@ -437,6 +452,7 @@ fn model(text: &str, problems: &mut Vec<Problem>) -> Option<Model> {
         version: required(&mut file, &whole, "the catalogue", "version", raw.version.as_deref()),
         issuer: required(&mut file, &whole, "the catalogue", "issuer", raw.issuer.as_deref()),
         licence: required(&mut file, &whole, "the catalogue", "licence", raw.licence.as_deref()),
+        released: released(&mut file, raw.released.as_deref()),
         title: file.texts(&whole, "the catalogue", "title", raw.title.as_ref()),
     };
     let mut aspects = Vec::new();

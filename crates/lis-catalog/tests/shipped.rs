@@ -136,3 +136,65 @@ fn the_embedded_catalogue_is_the_one_on_disk() {
     assert_eq!(embedded.controls, on_disk.controls);
     assert_eq!(embedded.requirements.len(), on_disk.requirements.len());
 }
+
+#[test]
+fn the_oscal_catalog_is_complete_and_reproducible() {
+    let catalog = shipped();
+    let document = lis_catalog::oscal::catalog_document(&catalog);
+    assert_eq!(
+        document,
+        lis_catalog::oscal::catalog_document(&catalog),
+        "the same catalogue gives the same document"
+    );
+    let groups = document["catalog"]["groups"].as_array().expect("groups");
+    assert_eq!(groups.len(), 4, "one group per theme");
+    let controls: Vec<&serde_json::Value> = groups
+        .iter()
+        .flat_map(|g| g["controls"].as_array().expect("controls"))
+        .collect();
+    assert_eq!(controls.len(), 93);
+    let items = controls
+        .iter()
+        .flat_map(|c| c["parts"].as_array().expect("parts"))
+        .filter(|p| p["name"] == "statement")
+        .flat_map(|s| s["parts"].as_array().expect("items"))
+        .count();
+    assert_eq!(
+        items,
+        catalog.requirements.len(),
+        "every requirement is a part of its control"
+    );
+}
+
+#[test]
+fn each_protection_level_has_a_profile_of_exactly_its_requirements() {
+    let catalog = shipped();
+    for level in 0..=3u8 {
+        let profile = lis_catalog::oscal::profile_document(&catalog, level).expect("a profile");
+        let chosen = profile["profile"]["imports"][0]["include-controls"][0]["with-ids"]
+            .as_array()
+            .expect("ids")
+            .len();
+        let removed: usize = profile["profile"]["modify"]["alters"]
+            .as_array()
+            .map(|alters| alters.iter().map(|a| a["removes"].as_array().map_or(0, Vec::len)).sum())
+            .unwrap_or(0);
+        let applicable = catalog.applicable(&lis_domain::aspect::Profile::new(level, level, level, level));
+        let controls_with_applicable: BTreeSet<&str> = applicable.iter().map(|r| r.control.as_str()).collect();
+        assert_eq!(chosen, controls_with_applicable.len(), "level {level}");
+        let in_chosen_controls = catalog
+            .requirements
+            .iter()
+            .filter(|r| controls_with_applicable.contains(r.control.as_str()))
+            .count();
+        assert_eq!(
+            in_chosen_controls - removed,
+            applicable.len(),
+            "level {level}: the profile keeps exactly the applicable ones"
+        );
+    }
+    assert!(
+        lis_catalog::oscal::profile_document(&catalog, 4).is_none(),
+        "level 4 has no profile"
+    );
+}

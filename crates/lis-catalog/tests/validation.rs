@@ -9,6 +9,7 @@ id = "test"
 version = "1"
 issuer = "MCF"
 licence = "CC BY-SA 4.0"
+released = "2026-11-25"
 title.sv = "Test"
 title.en = "Test"
 

@@ -41,6 +41,30 @@ pub enum CatalogCommand {
         #[arg(default_value = "msb-catalog")]
         dir: PathBuf,
     },
+    /// Export the catalogue as OSCAL JSON: the catalog, or the profile of one protection level.
+    Export {
+        /// What to write.
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// The protection level, for oscal-profile.
+        #[arg(long, required_if_eq("format", "oscal-profile"))]
+        level: Option<u8>,
+        /// The file to write; standard output when left out.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// A catalogue directory to export instead of the built-in catalogue.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+}
+
+/// The export formats of `lis catalog export`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// An OSCAL catalog.
+    OscalCatalog,
+    /// An OSCAL profile for one protection level.
+    OscalProfile,
 }
 
 /// Where LIS keeps its files and its database.

@@ -7,7 +7,7 @@ use lis_store::{DatabaseConnection, DatabaseUrl};
 use lis_web::{App, AppState, Templates, WebConfig};
 use tracing_subscriber::EnvFilter;
 
-use crate::cli::{CatalogCommand, Command, DemoArgs, HttpArgs, MigrateArgs, ServeArgs};
+use crate::cli::{CatalogCommand, Command, DemoArgs, ExportFormat, HttpArgs, MigrateArgs, ServeArgs};
 use crate::config;
 
 /// Sets up logging to standard error with the given filter.
@@ -31,6 +31,12 @@ pub async fn run(command: Command) -> Result<()> {
         Command::Demo(args) => demo(args).await,
         Command::Migrate(args) => migrate(args).await,
         Command::Catalog(CatalogCommand::Check { dir }) => check_catalog(&dir),
+        Command::Catalog(CatalogCommand::Export {
+            format,
+            level,
+            out,
+            dir,
+        }) => export_catalog(format, level, out.as_deref(), dir.as_deref()),
     }
 }
 
@@ -96,6 +102,38 @@ async fn migrate(args: MigrateArgs) -> Result<()> {
     db.close()
         .await
         .map_err(|err| anyhow!("cannot close the database connection: {err}"))
+}
+
+/// `lis catalog export`: an OSCAL document to a file or standard output.
+fn export_catalog(format: ExportFormat, level: Option<u8>, out: Option<&Path>, dir: Option<&Path>) -> Result<()> {
+    let catalog = match dir {
+        Some(dir) => lis_catalog::load_dir(dir),
+        None => lis_catalog::shipped(),
+    }
+    .map_err(|problems| {
+        let listed: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        anyhow!(
+            "the catalogue has problems; run lis catalog check first: {}",
+            listed.join("; ")
+        )
+    })?;
+    let document = match (format, level) {
+        (ExportFormat::OscalCatalog, _) => lis_catalog::oscal::catalog_document(&catalog),
+        (ExportFormat::OscalProfile, Some(level)) => lis_catalog::oscal::profile_document(&catalog, level)
+            .ok_or_else(|| anyhow!("level {level} gives no requirements; choose a protection level from 0 to 3"))?,
+        (ExportFormat::OscalProfile, None) => return Err(anyhow!("--format oscal-profile needs --level N")),
+    };
+    let mut text = serde_json::to_string_pretty(&document).map_err(|e| anyhow!("cannot write JSON: {e}"))?;
+    text.push('\n');
+    match out {
+        Some(path) => std::fs::write(path, text).map_err(|e| anyhow!("cannot write {} ({e})", path.display())),
+        None => {
+            use std::io::Write;
+            std::io::stdout()
+                .write_all(text.as_bytes())
+                .map_err(|e| anyhow!("cannot write to standard output ({e})"))
+        }
+    }
 }
 
 /// `lis catalog check DIR`: every problem on its own line, or a one-line summary.
