@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_foundation;
 mod m20261125_000002_roles;
+mod m20261125_000003_soa;
 
 /// The list of LIS's migrations, oldest first.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_foundation::Migration),
             Box::new(m20261125_000002_roles::Migration),
+            Box::new(m20261125_000003_soa::Migration),
         ]
     }
 }

@@ -8,4 +8,5 @@ mod catalog;
 mod home;
 mod probes;
 mod security;
+mod soa;
 mod store;

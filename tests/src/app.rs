@@ -141,6 +141,28 @@ impl TestApp {
         self.request(request).await
     }
 
+    /// Sends a GET request as a signed-in session and returns the body's bytes (for downloads that are not text).
+    pub async fn get_as_bytes(&self, session: &TestSession, uri: &str) -> Vec<u8> {
+        let request = Request::get(uri)
+            .header(header::COOKIE, &session.cookie)
+            .body(Body::empty())
+            .expect("request");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router is infallible");
+        assert!(response.status().is_success(), "{uri}: {}", response.status());
+        response
+            .into_body()
+            .collect()
+            .await
+            .expect("read the body")
+            .to_bytes()
+            .to_vec()
+    }
+
     /// Posts a form as a session, adding the session's CSRF token to the fields.
     pub async fn post_form_as(&self, session: &TestSession, uri: &str, fields: &[(&str, &str)]) -> TestResponse {
         let mut all: Vec<(&str, &str)> = vec![("csrf_token", session.csrf_token.as_str())];
@@ -175,7 +197,8 @@ impl TestApp {
         TestResponse {
             status: parts.status,
             headers: parts.headers,
-            body: String::from_utf8(bytes.to_vec()).expect("a UTF-8 body"),
+            // Lossy, so that binary downloads (workbooks) can pass through the same helper.
+            body: String::from_utf8_lossy(&bytes).into_owned(),
         }
     }
 }

@@ -167,6 +167,19 @@ impl Catalog {
             .collect()
     }
 
+    /// The requirements that apply to a classification, leaving out those of controls the organisation does not
+    /// use (its statement of applicability).
+    pub fn applicable_in_use(
+        &self,
+        profile: &Profile,
+        not_in_use: &std::collections::BTreeSet<String>,
+    ) -> Vec<&Requirement> {
+        self.applicable(profile)
+            .into_iter()
+            .filter(|r| !not_in_use.contains(&r.control))
+            .collect()
+    }
+
     /// Counts for a one-line summary.
     pub fn summary(&self) -> Summary {
         let mut per_aspect = BTreeMap::new();

@@ -57,6 +57,8 @@ pub enum AuditAction {
     AccessDenied,
     /// Sessions were ended by an administrator.
     EndSessions,
+    /// A report or export was downloaded.
+    Export,
 }
 
 impl AuditAction {
@@ -71,6 +73,7 @@ impl AuditAction {
             Self::SignOut => "sign_out",
             Self::AccessDenied => "access_denied",
             Self::EndSessions => "end_sessions",
+            Self::Export => "export",
         }
     }
 }

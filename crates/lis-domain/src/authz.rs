@@ -123,8 +123,10 @@ pub enum Resource {
     RoleMapping,
     /// The person's own profile and sign-out.
     OwnAccount,
-    /// The control catalogue and the profile explorer (changing it, and the SoA, is the CISO's).
+    /// The control catalogue and the profile explorer (changing it is the CISO's).
     Catalog,
+    /// The statement of applicability: everyone with a role reads it, the CISO decides it.
+    Soa,
 }
 
 /// Why a request was refused.
@@ -157,7 +159,8 @@ pub fn authorize(principal: &Principal, action: Action, resource: Resource) -> R
     let wide = |role| principal.has_organisation_wide(role);
     let allowed = match (resource, action) {
         (Resource::Organisation | Resource::Catalog, View) => true,
-        (Resource::Catalog, Change) => wide(Ciso),
+        (Resource::Catalog | Resource::Soa, Change) => wide(Ciso),
+        (Resource::Soa, View) => true,
         (Resource::Organisation, Change) => wide(Admin),
         (Resource::People | Resource::RoleMapping, View) => wide(Admin) || wide(Ciso) || wide(Auditor),
         (Resource::People | Resource::RoleMapping, Change) => wide(Admin),

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod authz;
 pub mod org;
 pub mod rule;
+pub mod soa;
 
 pub use audit::{Actor, AuditAction, SubjectRef};
 pub use authz::{

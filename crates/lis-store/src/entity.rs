@@ -8,3 +8,4 @@ pub mod person;
 pub mod role_assignment;
 pub mod role_mapping;
 pub mod session;
+pub mod soa_entry;

@@ -43,6 +43,14 @@ pub enum StoreError {
         /// The person's id.
         person_id: i64,
     },
+    /// Someone else saved the record since it was read; nothing was changed.
+    #[error("{kind} was changed by someone else (now at version {current_version})")]
+    Conflict {
+        /// The kind of record.
+        kind: &'static str,
+        /// Its version now.
+        current_version: i32,
+    },
     /// The database refused or failed a statement.
     #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),

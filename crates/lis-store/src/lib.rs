@@ -18,6 +18,7 @@ pub mod people;
 pub mod role_mapping;
 pub mod sessions;
 pub mod setup;
+pub mod soa;
 
 pub use database::{Backend, DatabaseUrl, connect};
 pub use error::StoreError;

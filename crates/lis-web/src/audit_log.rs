@@ -44,6 +44,7 @@ fn resource_name(resource: Resource) -> &'static str {
         Resource::RoleMapping => "role_mapping",
         Resource::OwnAccount => "own_account",
         Resource::Catalog => "catalog",
+        Resource::Soa => "soa",
     }
 }
 

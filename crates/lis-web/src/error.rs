@@ -23,6 +23,9 @@ pub enum WebError {
     /// A form came without the session's CSRF token.
     #[error("the form's CSRF token is missing or wrong")]
     CsrfRejected,
+    /// The record was changed by someone else since it was read; nothing was saved.
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// A form's body did not parse.
     #[error("malformed form: {0}")]
     BadForm(String),
@@ -58,7 +61,7 @@ impl WebError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::SignInRequired { .. } => StatusCode::SEE_OTHER,
             Self::Forbidden(_) | Self::CsrfRejected => StatusCode::FORBIDDEN,
-            Self::SelfDisable => StatusCode::CONFLICT,
+            Self::SelfDisable | Self::Conflict(_) => StatusCode::CONFLICT,
             Self::BadForm(_) => StatusCode::BAD_REQUEST,
             Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Self::SignInNotConfigured | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -76,6 +79,7 @@ impl WebError {
             Self::Forbidden(Denied::NotAllowed { .. }) => "error_forbidden",
             Self::CsrfRejected => "error_csrf",
             Self::SelfDisable => "error_self_disable",
+            Self::Conflict(_) => "error_conflict",
             Self::BadForm(_) => "error_bad_form",
             Self::TooManyRequests => "error_rate_limited",
             Self::SignInNotConfigured => "error_sign_in_not_configured",
@@ -96,6 +100,7 @@ impl From<StoreError> for WebError {
                 status: StatusCode::FORBIDDEN,
                 cause: err.to_string(),
             },
+            StoreError::Conflict { .. } => Self::Conflict(err.to_string()),
             StoreError::InvalidDatabaseUrl { .. }
             | StoreError::InvalidName { .. }
             | StoreError::Database(_)
@@ -130,7 +135,8 @@ impl IntoResponse for WebError {
             Self::Unavailable(cause)
             | Self::Internal(cause)
             | Self::SignInFailed { cause, .. }
-            | Self::BadForm(cause) => Some(cause.clone()),
+            | Self::BadForm(cause)
+            | Self::Conflict(cause) => Some(cause.clone()),
             Self::Forbidden(denied) => Some(denied.to_string()),
             Self::NotFound
             | Self::SignInRequired { .. }

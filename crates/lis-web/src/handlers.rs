@@ -7,4 +7,5 @@ pub mod auth;
 pub mod catalog;
 pub mod health;
 pub mod home;
+pub mod soa;
 pub mod statics;

@@ -431,6 +431,105 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
          security analysis, outside LIS.",
     ),
     ("menu_catalog", "Kravkatalog", "Catalogue"),
+    ("menu_soa", "Uttalande om tillämplighet", "Statement of applicability"),
+    ("yes", "Ja", "Yes"),
+    ("no", "Nej", "No"),
+    (
+        "soa_title",
+        "Uttalande om tillämplighet (SoA)",
+        "Statement of applicability (SoA)",
+    ),
+    (
+        "soa_intro",
+        "För varje säkerhetsåtgärd: ska den användas, och varför? En åtgärd som inte används tas bort ur kraven för \
+         alla system tills den används igen. Informationssäkerhetssamordnaren beslutar; ändringarna sparas i \
+         loggen.",
+        "For each security measure: is it to be used, and why? A measure not in use is removed from the \
+         requirements of every system until it is used again. The CISO decides; changes are kept in the audit \
+         trail.",
+    ),
+    (
+        "soa_saved",
+        "Beslutet är sparat för åtgärd",
+        "The decision is saved for measure",
+    ),
+    ("soa_not_in_use_count", "åtgärder används inte", "measures not in use"),
+    (
+        "soa_undecided_count",
+        "åtgärder är inte bedömda än",
+        "measures not yet assessed",
+    ),
+    ("soa_export_csv", "Exportera som CSV", "Export as CSV"),
+    ("soa_export_xlsx", "Exportera som Excel", "Export as Excel"),
+    ("soa_control", "Åtgärd", "Measure"),
+    ("soa_in_use", "Ska användas", "To be used"),
+    ("soa_justification", "Motivering", "Justification"),
+    ("soa_text", "Kommentar", "Comment"),
+    ("soa_requirements", "Krav", "Requirements"),
+    ("soa_change", "Ändra", "Change"),
+    ("soa_not_assessed", "ej bedömd", "not assessed"),
+    (
+        "soa_back",
+        "Tillbaka till uttalandet om tillämplighet",
+        "Back to the statement of applicability",
+    ),
+    ("soa_not_saved", "Beslutet sparades inte", "The decision was not saved"),
+    (
+        "soa_text_hint",
+        "Beskriv till exempel hur åtgärden införs, vilken analys som ligger bakom, eller varför den inte behövs.",
+        "Describe for instance how the measure is implemented, which analysis lies behind it, or why it is not needed.",
+    ),
+    (
+        "soa_conflict_title",
+        "Någon annan har ändrat beslutet",
+        "Someone else has changed the decision",
+    ),
+    (
+        "soa_conflict_text",
+        "Medan du skrev sparade någon annan ett nytt beslut för åtgärden. Ditt förslag står kvar i formuläret; så här \
+         ser det sparade beslutet ut nu. Spara igen om ditt förslag ska gälla.",
+        "While you were writing, someone else saved a new decision for this measure. Your proposal is still in the \
+         form; this is the saved decision now. Save again if yours is to apply.",
+    ),
+    (
+        "soa_problem_not_used_without_justification",
+        "En åtgärd som inte används måste ha en motivering.",
+        "A measure that is not used needs a justification.",
+    ),
+    (
+        "soa_problem_other_reason_without_text",
+        "Motiveringen Annat skäl behöver en kommentar som förklarar skälet.",
+        "The justification Other reason needs a comment that explains it.",
+    ),
+    (
+        "soa_problem_text_too_long",
+        "Kommentaren är längre än 4 000 tecken.",
+        "The comment is longer than 4,000 characters.",
+    ),
+    (
+        "soa_j_organisationsanalys",
+        "Organisationsanalys",
+        "Organisational analysis",
+    ),
+    ("soa_j_riskanalys", "Riskanalys", "Risk analysis"),
+    ("soa_j_omvarldsanalys", "Omvärldsanalys", "External analysis"),
+    ("soa_j_rattsligt_krav", "Rättsligt krav", "Legal requirement"),
+    ("soa_j_annat_skal", "Annat skäl", "Other reason"),
+    (
+        "profile_soa_note",
+        "krav hör till åtgärder som inte används enligt uttalandet om tillämplighet och är borttagna.",
+        "requirements belong to measures not in use under the statement of applicability and are left out.",
+    ),
+    (
+        "error_conflict_title",
+        "Någon annan har ändrat uppgiften",
+        "Someone else has changed this",
+    ),
+    (
+        "error_conflict_text",
+        "Uppgiften ändrades medan du arbetade med den. Ladda om sidan och gör om ändringen.",
+        "It was changed while you were working on it. Reload the page and make your change again.",
+    ),
     (
         "role_map_problem_not_group_equals_role",
         "skriv som grupp=roll",

@@ -10,7 +10,7 @@ use tower_http::csrf::CsrfLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::handlers::{account, admin, auth, catalog, health, home, statics};
+use crate::handlers::{account, admin, auth, catalog, health, home, soa, statics};
 use crate::middleware::{self, REQUEST_ID_HEADER};
 use crate::{AppState, WebError};
 
@@ -52,6 +52,12 @@ fn routes(demo: bool) -> Routes {
         // The catalogue
         .add(Method::GET, "/catalog", get(catalog::catalog))
         .add(Method::GET, "/catalog/profile", get(catalog::profile))
+        // The statement of applicability
+        .add(Method::GET, "/soa", get(soa::list))
+        .add(Method::GET, "/soa.csv", get(soa::csv))
+        .add(Method::GET, "/soa.xlsx", get(soa::xlsx))
+        .add(Method::GET, "/soa/{control}", get(soa::edit))
+        .add(Method::POST, "/soa/{control}", post(soa::save))
         // Administration
         .add(Method::GET, "/admin/people", get(admin::people))
         .add(Method::GET, "/admin/people/{id}", get(admin::person))

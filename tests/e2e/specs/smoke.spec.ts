@@ -114,6 +114,30 @@ test('the catalogue and the profile explorer work and are accessible', async ({ 
   await page.screenshot({ path: path.join(screenshots, 'profile-explorer.png') });
 });
 
+test('the CISO decides the statement of applicability and exports it', async ({ page }) => {
+  await signInAs(page, 'Per Sandberg');
+  await page.getByRole('link', { name: 'Uttalande om tillämplighet' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Uttalande om tillämplighet (SoA)');
+  await expectNoAccessibilityViolations(page);
+  await page.getByRole('link', { name: 'Ändra 7.4' }).click();
+  await page.getByLabel('Nej').check();
+  await page.getByRole('button', { name: 'Spara' }).click();
+  await expect(page.getByRole('alert')).toContainText('måste ha en motivering');
+  await expectNoAccessibilityViolations(page);
+  await page.getByLabel('Motivering').selectOption('riskanalys');
+  await page.getByLabel('Kommentar').fill('Regionens larmcentral övervakar lokalerna.');
+  await page.getByRole('button', { name: 'Spara' }).click();
+  await expect(page.getByRole('status')).toContainText('Beslutet är sparat för åtgärd 7.4');
+  await expect(page.locator('#control-7\\.4')).toContainText('Regionens larmcentral');
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Exportera som CSV' }).click();
+  const file = await (await download).path();
+  const text = require('node:fs').readFileSync(file, 'utf8');
+  expect(text.charCodeAt(0)).toBe(0xfeff);
+  expect(text).toContain('7.4;');
+  expect(text).toContain('Nej;Riskanalys;Regionens larmcentral övervakar lokalerna.');
+});
+
 test('a person without a role is told whom to ask', async ({ page }) => {
   await signInAs(page, 'Maria Johansson');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Du har ingen roll i LIS ännu');

@@ -233,6 +233,7 @@ struct ProfileView {
     separate_analysis: bool,
     invalid: bool,
     requirement_count: usize,
+    removed_by_soa: usize,
     controls: Vec<ControlView>,
     level_names: Vec<(u8, String)>,
 }
@@ -266,13 +267,16 @@ pub async fn profile(
     let levels = [level(&query.k), level(&query.r), level(&query.t), level(&query.s)];
     let chosen = [&query.k, &query.r, &query.t, &query.s].iter().any(|v| v.is_some());
     let profile = Profile::new(levels[0], levels[1], levels[2], levels[3]);
-    let applicable = catalog.applicable(&profile);
+    let not_in_use = lis_store::soa::controls_not_in_use(&state.db, user.0.person.organisation_id).await?;
+    let applicable = catalog.applicable_in_use(&profile, &not_in_use);
+    let removed_by_soa = catalog.applicable(&profile).len() - applicable.len();
     let view = ProfileView {
         levels,
         chosen,
         separate_analysis: profile.needs_separate_analysis(),
         invalid,
         requirement_count: applicable.len(),
+        removed_by_soa,
         controls: if chosen {
             grouped(catalog, env.lang, &applicable, Some(&profile))
         } else {
