@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_foundation;
 mod m20261125_000002_roles;
 mod m20261125_000003_soa;
+mod m20261125_000004_catalogue_version;
 
 /// The list of LIS's migrations, oldest first.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_foundation::Migration),
             Box::new(m20261125_000002_roles::Migration),
             Box::new(m20261125_000003_soa::Migration),
+            Box::new(m20261125_000004_catalogue_version::Migration),
         ]
     }
 }

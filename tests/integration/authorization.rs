@@ -120,12 +120,33 @@ async fn denials(app: &TestApp) -> u64 {
         .await
         .expect("q")
 }
+/// NIST's example OSCAL catalog, imported the first time a route needs it.
+async fn imported_catalogue(app: &TestApp) -> i64 {
+    let stored = lis_store::catalogues::list(&app.db).await.expect("list");
+    if let Some(imported) = stored.iter().find(|c| c.source == "oscal") {
+        return imported.id;
+    }
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/oscal/basic-catalog.json");
+    let text = std::fs::read_to_string(path).expect("fixture");
+    let imported = lis_catalog::import::import_oscal_catalog("basic", &text).expect("import");
+    let ctx = lis_store::audit::ChangeContext::system("test");
+    lis_store::catalogues::import_oscal(&app.db, &ctx, &imported)
+        .await
+        .expect("store")
+        .id
+}
 
 async fn send(app: &TestApp, row: &Row, visitor: Option<&TestSession>, target: &TestSession) -> TestResponse {
+    let catalogue = if row.route.contains("{catalogue}") {
+        imported_catalogue(app).await.to_string()
+    } else {
+        String::new()
+    };
     let uri = row
         .route
         .replace("{id}", &target.person_id.to_string())
-        .replace("{control}", "5.1");
+        .replace("{control}", "5.1")
+        .replace("{catalogue}", &catalogue);
     let mut request = Request::builder().method(row.method.clone()).uri(&uri);
     if let Some(session) = visitor {
         request = request.header(header::COOKIE, &session.cookie);

@@ -116,3 +116,59 @@ on_both_databases!(
     the_catalogue_is_browsed_and_filtered,
     the_profile_explorer_shows_which_requirements_apply_and_why
 );
+
+async fn imported_catalogues_are_listed_and_shown_read_only(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let auditor = app.sign_in_as(Some(Role::Auditor)).await;
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/oscal/NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog-min.json"
+    );
+    let imported = lis_catalog::import::import_oscal_catalog("low", &std::fs::read_to_string(path).expect("fixture"))
+        .expect("import");
+    let ctx = lis_store::audit::ChangeContext::system("test");
+    let stored = lis_store::catalogues::import_oscal(&app.db, &ctx, &imported)
+        .await
+        .expect("store");
+    let again = lis_store::catalogues::import_oscal(&app.db, &ctx, &imported).await;
+    assert!(
+        matches!(again, Err(lis_store::StoreError::AlreadyExists { .. })),
+        "{again:?}"
+    );
+
+    let list = app.get_as(&auditor, "/catalogs").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(
+        list.body.contains("LOW IMPACT BASELINE") && list.body.contains("<td>149</td>"),
+        "{}",
+        list.body
+    );
+    assert!(
+        list.body.contains("<td>93</td>"),
+        "the built-in catalogue, registered at start: {}",
+        list.body
+    );
+
+    let shown = app.get_as(&auditor, &format!("/catalogs/{}", stored.id)).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert!(
+        shown.body.contains("Access Control") && shown.body.contains("Account Management"),
+        "{}",
+        shown.body
+    );
+    assert!(shown.body.contains("skrivskyddad"));
+    let shipped_id = lis_store::catalogues::list(&app.db)
+        .await
+        .expect("list")
+        .into_iter()
+        .find(|c| c.source == "shipped")
+        .expect("shipped")
+        .id;
+    assert_eq!(
+        app.get_as(&auditor, &format!("/catalogs/{shipped_id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.get_as(&auditor, "/catalogs/x").await.status, StatusCode::NOT_FOUND);
+}
+
+on_both_databases!(imported_catalogues_are_listed_and_shown_read_only);

@@ -63,6 +63,9 @@ impl TestApp {
     pub async fn with_config(backend: Backend, config: WebConfig, oidc: Option<Oidc>) -> Self {
         let (db, database) = migrated_connection(backend).await;
         let catalog = std::sync::Arc::new(lis_catalog::shipped().expect("the shipped catalogue"));
+        lis_store::catalogues::register_shipped(&db, &catalog)
+            .await
+            .expect("register the catalogue");
         let app = App::new(db.clone(), Templates::for_this_build(), config.clone(), oidc, catalog);
         Self {
             db,

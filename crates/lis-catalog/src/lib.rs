@@ -4,6 +4,7 @@
 //! Parsing is pure: [`parse`] takes file names and contents, so tests feed inline text; [`load_dir`] reads a
 //! directory and calls it. Every problem is reported at once, with its file and line, as a [`Problem`].
 
+pub mod import;
 mod model;
 pub mod oscal;
 mod raw;

@@ -198,3 +198,73 @@ fn each_protection_level_has_a_profile_of_exactly_its_requirements() {
         "level 4 has no profile"
     );
 }
+
+fn fixture(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/oscal")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn oscal_catalogs_written_by_others_import() {
+    let basic =
+        lis_catalog::import::import_oscal_catalog("basic", &fixture("basic-catalog.json")).expect("NIST's example");
+    assert_eq!(basic.control_count(), 4);
+    assert_eq!(
+        basic.groups.iter().map(|g| g.depth).collect::<Vec<_>>(),
+        [0, 1, 0, 1],
+        "nested groups keep their depth"
+    );
+    let low = lis_catalog::import::import_oscal_catalog(
+        "low",
+        &fixture("NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog-min.json"),
+    )
+    .expect("the SP 800-53 LOW baseline");
+    assert_eq!(low.control_count(), 149);
+    let ac2 = low
+        .groups
+        .iter()
+        .flat_map(|g| &g.controls)
+        .find(|c| c.id == "ac-2")
+        .expect("AC-2");
+    assert!(
+        ac2.label.as_deref().is_some_and(|l| l.starts_with("AC-")),
+        "{:?}",
+        ac2.label
+    );
+    assert!(!ac2.statement.is_empty());
+    // LIS's own export imports too.
+    let ours = lis_catalog::oscal::catalog_document(&shipped()).to_string();
+    assert_eq!(
+        lis_catalog::import::import_oscal_catalog("ours", &ours)
+            .expect("our export")
+            .control_count(),
+        93
+    );
+}
+
+#[test]
+fn a_broken_oscal_file_is_refused_with_its_line() {
+    let problems = lis_catalog::import::import_oscal_catalog("x.json", "{\n  \"catalog\": {\n    \"uuid\": 1,,\n")
+        .expect_err("broken");
+    assert_eq!(
+        (problems[0].file.as_str(), problems[0].line),
+        ("x.json", 3),
+        "{problems:?}"
+    );
+    let problems =
+        lis_catalog::import::import_oscal_catalog("p.json", r#"{"profile": {}}"#).expect_err("not a catalog");
+    assert!(problems[0].message.contains("not an OSCAL catalog"));
+    let empty =
+        r#"{"catalog": {"uuid": "u", "metadata": {"title": "T"}, "groups": [{"id": "g", "controls": [{"id": "c"}]}]}}"#;
+    let problems = lis_catalog::import::import_oscal_catalog("e.json", empty).expect_err("incomplete");
+    assert!(
+        problems.iter().any(|p| p.message.contains("has no title")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.message.contains("lacks an id or a title")),
+        "{problems:?}"
+    );
+}

@@ -51,6 +51,14 @@ pub enum StoreError {
         /// Its version now.
         current_version: i32,
     },
+    /// The record exists already.
+    #[error("{kind} {id} exists already")]
+    AlreadyExists {
+        /// The kind of record.
+        kind: &'static str,
+        /// Which one.
+        id: String,
+    },
     /// The database refused or failed a statement.
     #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),

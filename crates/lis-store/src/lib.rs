@@ -8,6 +8,7 @@
 //! Errors: [`StoreError`] is the one error type of this crate.
 
 pub mod audit;
+pub mod catalogues;
 pub mod database;
 pub mod demo;
 pub mod entity;

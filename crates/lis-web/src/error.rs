@@ -100,7 +100,7 @@ impl From<StoreError> for WebError {
                 status: StatusCode::FORBIDDEN,
                 cause: err.to_string(),
             },
-            StoreError::Conflict { .. } => Self::Conflict(err.to_string()),
+            StoreError::Conflict { .. } | StoreError::AlreadyExists { .. } => Self::Conflict(err.to_string()),
             StoreError::InvalidDatabaseUrl { .. }
             | StoreError::InvalidName { .. }
             | StoreError::Database(_)

@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod catalog;
+pub mod catalogues;
 pub mod health;
 pub mod home;
 pub mod soa;

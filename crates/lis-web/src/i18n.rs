@@ -432,6 +432,31 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("menu_catalog", "Kravkatalog", "Catalogue"),
     ("menu_soa", "Uttalande om tillämplighet", "Statement of applicability"),
+    ("catalogues_title", "Kataloger", "Catalogues"),
+    (
+        "catalogues_intro",
+        "LIS egen katalog som den lästes in, och kataloger som importerats från OSCAL, till exempel NIST SP 800-53. \
+         Importerade kataloger går att läsa men inte ändra.",
+        "LIS's own catalogue as it was loaded, and catalogues imported from OSCAL, such as NIST SP 800-53. Imported \
+         catalogues can be read but not changed.",
+    ),
+    ("catalogues_name", "Katalog", "Catalogue"),
+    ("catalogues_version", "Version", "Version"),
+    ("catalogues_source", "Källa", "Source"),
+    ("catalogues_controls", "Åtgärder", "Controls"),
+    ("catalogues_loaded", "Inläst", "Loaded"),
+    ("catalogues_source_shipped", "LIS egen", "LIS's own"),
+    (
+        "catalogues_source_oscal",
+        "Importerad från OSCAL",
+        "Imported from OSCAL",
+    ),
+    ("catalogues_read_only", "skrivskyddad", "read-only"),
+    (
+        "catalogues_import_hint",
+        "En administratör importerar en OSCAL-katalog med kommandot lis catalog import-oscal FIL.",
+        "An administrator imports an OSCAL catalog with the command lis catalog import-oscal FILE.",
+    ),
     ("yes", "Ja", "Yes"),
     ("no", "Nej", "No"),
     (

@@ -10,7 +10,7 @@ use tower_http::csrf::CsrfLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::handlers::{account, admin, auth, catalog, health, home, soa, statics};
+use crate::handlers::{account, admin, auth, catalog, catalogues, health, home, soa, statics};
 use crate::middleware::{self, REQUEST_ID_HEADER};
 use crate::{AppState, WebError};
 
@@ -52,6 +52,8 @@ fn routes(demo: bool) -> Routes {
         // The catalogue
         .add(Method::GET, "/catalog", get(catalog::catalog))
         .add(Method::GET, "/catalog/profile", get(catalog::profile))
+        .add(Method::GET, "/catalogs", get(catalogues::list))
+        .add(Method::GET, "/catalogs/{catalogue}", get(catalogues::show))
         // The statement of applicability
         .add(Method::GET, "/soa", get(soa::list))
         .add(Method::GET, "/soa.csv", get(soa::csv))

@@ -41,6 +41,13 @@ pub enum CatalogCommand {
         #[arg(default_value = "msb-catalog")]
         dir: PathBuf,
     },
+    /// Import an OSCAL catalog (JSON), such as NIST SP 800-53, as a read-only catalogue beside LIS's own.
+    ImportOscal {
+        /// The OSCAL catalog file.
+        file: PathBuf,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
     /// Export the catalogue as OSCAL JSON: the catalog, or the profile of one protection level.
     Export {
         /// What to write.

@@ -31,6 +31,7 @@ pub async fn run(command: Command) -> Result<()> {
         Command::Demo(args) => demo(args).await,
         Command::Migrate(args) => migrate(args).await,
         Command::Catalog(CatalogCommand::Check { dir }) => check_catalog(&dir),
+        Command::Catalog(CatalogCommand::ImportOscal { file, storage }) => import_oscal(&file, &storage).await,
         Command::Catalog(CatalogCommand::Export {
             format,
             level,
@@ -99,6 +100,37 @@ async fn migrate(args: MigrateArgs) -> Result<()> {
             applied.len()
         );
     }
+    db.close()
+        .await
+        .map_err(|err| anyhow!("cannot close the database connection: {err}"))
+}
+
+/// `lis catalog import-oscal FILE`: stores an OSCAL catalog as a read-only catalogue; nothing is stored unless the
+/// whole file is valid.
+async fn import_oscal(file: &Path, storage: &crate::cli::StorageArgs) -> Result<()> {
+    let text = std::fs::read_to_string(file).map_err(|e| anyhow!("cannot read {} ({e})", file.display()))?;
+    let name = file.display().to_string();
+    let imported = lis_catalog::import::import_oscal_catalog(&name, &text).map_err(|problems| {
+        let listed: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        anyhow!(
+            "{} is not an OSCAL catalog LIS can import: {}",
+            file.display(),
+            listed.join("; ")
+        )
+    })?;
+    let url = config::database_url(storage.database_url.as_deref(), &storage.data_dir)?;
+    if url.sqlite_file().is_some() {
+        config::prepare_data_dir(&storage.data_dir)?;
+    }
+    let db = connect_and_migrate(&url).await?;
+    let ctx = lis_store::audit::ChangeContext::system("import-oscal");
+    let stored = lis_store::catalogues::import_oscal(&db, &ctx, &imported)
+        .await
+        .map_err(|err| anyhow!("cannot import {}: {err}", file.display()))?;
+    eprintln!(
+        "imported {:?} version {} with {} controls as catalogue {}",
+        stored.title, stored.version, stored.control_count, stored.id
+    );
     db.close()
         .await
         .map_err(|err| anyhow!("cannot close the database connection: {err}"))
@@ -223,6 +255,9 @@ async fn serve_until_stopped(
             problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
         )
     })?;
+    lis_store::catalogues::register_shipped(&db, &catalog)
+        .await
+        .map_err(|err| anyhow!("cannot register the built-in catalogue in the database: {err}"))?;
     let app = App::new(
         db.clone(),
         Templates::for_this_build(),

@@ -422,3 +422,35 @@ fn a_broken_copy_of_the_catalogue_lists_each_planted_problem() {
 fn stderr_line(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).trim().to_owned()
 }
+
+#[test]
+fn an_oscal_catalog_imports_once_and_a_broken_one_not_at_all() {
+    let dir = TempDir::new();
+    let data = dir.path().to_str().expect("utf-8");
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/oscal/basic-catalog.json");
+    let fixture = fixture.to_str().expect("utf-8");
+    let first = finish(
+        lis(&["catalog", "import-oscal", fixture, "--data-dir", data])
+            .spawn()
+            .expect("start"),
+    );
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert!(first.status.success(), "{stderr}");
+    assert!(stderr.contains("with 4 controls"), "{stderr}");
+    let line = fails_with_one_sentence(&["catalog", "import-oscal", fixture, "--data-dir", data]);
+    assert!(line.contains("exists already"), "{line}");
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{\n \"catalog\": {\n  \"uuid\": ,\n").expect("write");
+    let line = fails_with_one_sentence(&[
+        "catalog",
+        "import-oscal",
+        broken.to_str().expect("utf-8"),
+        "--data-dir",
+        data,
+    ]);
+    assert!(
+        line.contains("broken.json:3"),
+        "the problem is named with its line: {line}"
+    );
+}

@@ -5,7 +5,7 @@ use lis_tests::app::empty_connection;
 use lis_tests::{Backend, on_both_databases};
 use sea_orm::{ConnectionTrait, Statement};
 
-const TABLES: [&str; 8] = [
+const TABLES: [&str; 9] = [
     "organisation",
     "org_unit",
     "person",
@@ -14,6 +14,7 @@ const TABLES: [&str; 8] = [
     "role_assignment",
     "role_mapping",
     "soa_entry",
+    "catalogue_version",
 ];
 
 async fn count_rows(db: &impl ConnectionTrait, table: &str) -> Result<i64, sea_orm::DbErr> {
