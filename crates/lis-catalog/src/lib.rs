@@ -8,12 +8,13 @@ pub mod import;
 mod model;
 pub mod oscal;
 mod raw;
+pub mod upgrade;
 mod validate;
 
 use std::path::Path;
 
 pub use model::{
-    AspectDef, Catalog, Control, LevelDef, Meta, Requirement, RequirementKind, Summary, Texts, ThemeDef,
+    AspectDef, Catalog, Control, LevelDef, Meta, Moved, Requirement, RequirementKind, Summary, Texts, ThemeDef,
     annex_a_2022_ids,
 };
 
@@ -55,17 +56,29 @@ pub fn shipped() -> Result<Catalog, Vec<Problem>> {
     parse(embedded::CATALOG_TOML, &files)
 }
 
-/// Reads the catalogue in `dir` (`catalog.toml` and `controls/*.toml`) and validates it.
-pub fn load_dir(dir: &Path) -> Result<Catalog, Vec<Problem>> {
-    let unreadable = |file: &str, err: std::io::Error| Problem {
+/// The shipped catalogue together with a municipality's own requirements: every `*.toml` file directly in
+/// `extra_dir`, in the format of the control files (usually only `[[requirement]]` tables for existing controls).
+/// Shipped files are never edited; a problem anywhere means no catalogue, with every problem listed.
+pub fn shipped_with_extensions(extra_dir: &Path) -> Result<Catalog, Vec<Problem>> {
+    let mut files: Vec<(String, String)> = embedded::CONTROL_FILES
+        .iter()
+        .map(|(name, text)| ((*name).to_owned(), (*text).to_owned()))
+        .collect();
+    files.extend(read_toml_files(extra_dir, "extra")?);
+    parse(embedded::CATALOG_TOML, &files)
+}
+
+fn unreadable(file: &str, err: &std::io::Error) -> Problem {
+    Problem {
         file: file.to_owned(),
         line: 0,
         message: format!("cannot be read ({err})"),
-    };
-    let catalog_toml =
-        std::fs::read_to_string(dir.join(CATALOG_FILE)).map_err(|e| vec![unreadable(CATALOG_FILE, e)])?;
-    let controls_dir = dir.join(CONTROLS_DIR);
-    let entries = std::fs::read_dir(&controls_dir).map_err(|e| vec![unreadable(CONTROLS_DIR, e)])?;
+    }
+}
+
+/// Every `*.toml` file directly in `dir`, named `<prefix>/<file name>`, in name order.
+fn read_toml_files(dir: &Path, prefix: &str) -> Result<Vec<(String, String)>, Vec<Problem>> {
+    let entries = std::fs::read_dir(dir).map_err(|e| vec![unreadable(&dir.display().to_string(), &e)])?;
     let mut names: Vec<String> = entries
         .filter_map(Result::ok)
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
@@ -75,14 +88,19 @@ pub fn load_dir(dir: &Path) -> Result<Catalog, Vec<Problem>> {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for name in names {
-        let relative = format!("{CONTROLS_DIR}/{name}");
-        match std::fs::read_to_string(controls_dir.join(&name)) {
+        let relative = format!("{prefix}/{name}");
+        match std::fs::read_to_string(dir.join(&name)) {
             Ok(contents) => files.push((relative, contents)),
-            Err(err) => problems.push(unreadable(&relative, err)),
+            Err(err) => problems.push(unreadable(&relative, &err)),
         }
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
+    if problems.is_empty() { Ok(files) } else { Err(problems) }
+}
+
+/// Reads the catalogue in `dir` (`catalog.toml` and `controls/*.toml`) and validates it.
+pub fn load_dir(dir: &Path) -> Result<Catalog, Vec<Problem>> {
+    let catalog_toml =
+        std::fs::read_to_string(dir.join(CATALOG_FILE)).map_err(|e| vec![unreadable(CATALOG_FILE, &e)])?;
+    let files = read_toml_files(&dir.join(CONTROLS_DIR), CONTROLS_DIR)?;
     parse(&catalog_toml, &files)
 }

@@ -134,6 +134,17 @@ pub struct Catalog {
     pub controls: Vec<Control>,
     /// The requirements, in the order of their controls and then as written.
     pub requirements: Vec<Requirement>,
+    /// How requirement ids of the previous version map to this one's (see [`crate::upgrade`]).
+    pub moved: Vec<Moved>,
+}
+
+/// One `[[moved]]` entry: an old requirement id and the new ids it becomes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Moved {
+    /// The id in the previous version.
+    pub from: String,
+    /// The ids in this version (empty when the requirement was removed).
+    pub to: Vec<String>,
 }
 
 /// Counts that describe a catalogue, for `lis catalog check`.

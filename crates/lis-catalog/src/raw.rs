@@ -33,6 +33,17 @@ pub struct RawCatalog {
     pub level: Vec<Spanned<RawLevel>>,
     #[serde(default)]
     pub theme: Vec<Spanned<RawTheme>>,
+    #[serde(default)]
+    pub moved: Vec<Spanned<RawMoved>>,
+}
+
+/// A `[[moved]]` of `catalog.toml`.
+#[derive(Debug, Deserialize)]
+pub struct RawMoved {
+    pub from: Option<String>,
+    pub to: Option<Vec<String>>,
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// An `[[aspect]]` of `catalog.toml`.

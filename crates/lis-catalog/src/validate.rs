@@ -7,7 +7,7 @@ use lis_domain::aspect::Aspect;
 use lis_domain::rule::Rule;
 use serde::de::DeserializeOwned;
 
-use crate::model::{AspectDef, Catalog, Control, LevelDef, Meta, Requirement, RequirementKind, Texts, ThemeDef};
+use crate::model::{AspectDef, Catalog, Control, LevelDef, Meta, Moved, Requirement, RequirementKind, Texts, ThemeDef};
 use crate::raw::{Extra, RawCatalog, RawControlFile, RawTexts};
 use crate::{CATALOG_FILE, Problem, annex_a_2022_ids};
 
@@ -323,7 +323,7 @@ pub(crate) fn catalogue(catalog_toml: &str, control_files: &[(String, String)]) 
     }
 
     cross_check(&controls, &requirements, &mut problems);
-    let Some((meta, aspects, levels, themes)) = meta_and_model else {
+    let Some((meta, aspects, levels, themes, moved)) = meta_and_model else {
         return Err(problems);
     };
     if !problems.is_empty() {
@@ -345,6 +345,7 @@ pub(crate) fn catalogue(catalog_toml: &str, control_files: &[(String, String)]) 
         themes,
         controls,
         requirements,
+        moved,
     })
 }
 
@@ -414,7 +415,7 @@ fn highest_level(rule: &Rule) -> Option<u8> {
     }
 }
 
-type Model = (Meta, Vec<AspectDef>, Vec<LevelDef>, Vec<ThemeDef>);
+type Model = (Meta, Vec<AspectDef>, Vec<LevelDef>, Vec<ThemeDef>, Vec<Moved>);
 
 /// The release date, `YYYY-MM-DD`.
 fn released(file: &mut FileProblems<'_>, value: Option<&str>) -> String {
@@ -443,7 +444,7 @@ fn model(text: &str, problems: &mut Vec<Problem>) -> Option<Model> {
     unknown_top_level(
         &mut file,
         &[
-            "id", "version", "issuer", "licence", "released", "title", "aspect", "level", "theme",
+            "id", "version", "issuer", "licence", "released", "title", "aspect", "level", "theme", "moved",
         ],
     );
     let whole = 0..0;
@@ -516,5 +517,20 @@ fn model(text: &str, problems: &mut Vec<Problem>) -> Option<Model> {
             file.at(&whole, format!("the catalogue does not define aspect {aspect}"));
         }
     }
-    (problems.len() == before).then_some((meta, aspects, levels, themes))
+    let mut moved = Vec::new();
+    for spanned in &raw.moved {
+        let span = spanned.span();
+        let raw = spanned.get_ref();
+        file.unknown_fields(&span, "a [[moved]] entry", &raw.extra);
+        let from = required(&mut file, &span, "a [[moved]] entry", "from", raw.from.as_deref());
+        let Some(to) = raw.to.clone() else {
+            file.at(
+                &span,
+                format!("[[moved]] {from} has no to (write to = [] if the requirement was removed)"),
+            );
+            continue;
+        };
+        moved.push(Moved { from, to });
+    }
+    (problems.len() == before).then_some((meta, aspects, levels, themes, moved))
 }

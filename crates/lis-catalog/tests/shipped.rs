@@ -268,3 +268,62 @@ fn a_broken_oscal_file_is_refused_with_its_line() {
         "{problems:?}"
     );
 }
+
+/// A fresh directory for extension files.
+fn extension_dir(files: &[(&str, &str)]) -> std::path::PathBuf {
+    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("lis-extra-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create");
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).expect("write");
+    }
+    dir
+}
+
+const LOCAL: &str = r#"
+[[requirement]]
+id = "EXK-8.13-01"
+control = "8.13"
+aspects = ["T"]
+kind = "nivåberoende"
+applies = "T>=2"
+text.sv = "Säkerhetskopiorna förvaras i två av kommunens anläggningar."
+text.en = "Backups are kept in two of the municipality's sites."
+procurement.sv = "Leverantören SKA förvara säkerhetskopior i två åtskilda anläggningar."
+procurement.en = "The supplier SHALL keep backups in two separate sites."
+"#;
+
+#[test]
+fn local_requirements_extend_the_catalogue_without_editing_it() {
+    let dir = extension_dir(&[("kommun.toml", LOCAL)]);
+    let catalog = lis_catalog::shipped_with_extensions(&dir).expect("valid extension");
+    assert_eq!(catalog.requirements.len(), shipped().requirements.len() + 1);
+    let local = catalog
+        .requirements
+        .iter()
+        .find(|r| r.id == "EXK-8.13-01")
+        .expect("the local requirement");
+    assert_eq!((local.file.as_str(), local.line), ("extra/kommun.toml", 2));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_broken_extension_gives_no_catalogue_and_names_every_problem() {
+    let duplicate = LOCAL.replace("EXK-8.13-01", "LIS-8.13-01");
+    let broken = "[[requirement]]\nid = \"EXK-1\"\ncontrol = \"5.1\n";
+    let dir = extension_dir(&[("a.toml", &duplicate), ("b.toml", broken)]);
+    let problems = lis_catalog::shipped_with_extensions(&dir).expect_err("broken");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.file == "extra/a.toml" && p.message.contains("defined twice")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.file == "extra/b.toml" && p.line == 3),
+        "{problems:?}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -22,7 +22,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve LIS over HTTP, applying pending migrations first.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Serve a fictional demo municipality (Exempelkommun) from a fresh SQLite file, on loopback only.
     Demo(DemoArgs),
     /// Apply pending database migrations, or list them with --status.
@@ -40,6 +40,9 @@ pub enum CatalogCommand {
         /// The catalogue directory (with catalog.toml and controls/).
         #[arg(default_value = "msb-catalog")]
         dir: PathBuf,
+        /// Check the built-in catalogue together with this directory of local requirements instead.
+        #[arg(long, conflicts_with = "dir")]
+        extra: Option<PathBuf>,
     },
     /// Import an OSCAL catalog (JSON), such as NIST SP 800-53, as a read-only catalogue beside LIS's own.
     ImportOscal {
@@ -150,6 +153,11 @@ pub struct ServeArgs {
     pub http: HttpArgs,
     #[command(flatten)]
     pub sign_in: SignInArgs,
+
+    /// A directory of the municipality's own requirements (*.toml, the format of msb-catalog/controls), added to the
+    /// built-in catalogue without editing it.
+    #[arg(long, env = "LIS_CATALOG_EXTRA_DIR")]
+    pub catalog_extra_dir: Option<PathBuf>,
 }
 
 /// Arguments of `lis demo`.

@@ -27,10 +27,10 @@ pub fn init_tracing(filter: &str) -> Result<()> {
 /// Runs one command to its end.
 pub async fn run(command: Command) -> Result<()> {
     match command {
-        Command::Serve(args) => serve(args).await,
+        Command::Serve(args) => serve(*args).await,
         Command::Demo(args) => demo(args).await,
         Command::Migrate(args) => migrate(args).await,
-        Command::Catalog(CatalogCommand::Check { dir }) => check_catalog(&dir),
+        Command::Catalog(CatalogCommand::Check { dir, extra }) => check_catalog(&dir, extra.as_deref()),
         Command::Catalog(CatalogCommand::ImportOscal { file, storage }) => import_oscal(&file, &storage).await,
         Command::Catalog(CatalogCommand::Export {
             format,
@@ -57,7 +57,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
     if oidc.is_none() {
         tracing::warn!("LIS_OIDC_ISSUER is not set: nobody can sign in until it is");
     }
-    serve_until_stopped(listener, db, web, oidc).await
+    serve_until_stopped(listener, db, web, oidc, args.catalog_extra_dir.as_deref()).await
 }
 
 async fn demo(args: DemoArgs) -> Result<()> {
@@ -77,7 +77,7 @@ async fn demo(args: DemoArgs) -> Result<()> {
     eprintln!("LIS demo: open {base_url} in a browser (Ctrl-C stops it)");
     let mut web = WebConfig::new(base_url);
     web.demo = true;
-    serve_until_stopped(listener, db, web, None).await
+    serve_until_stopped(listener, db, web, None, None).await
 }
 
 async fn migrate(args: MigrateArgs) -> Result<()> {
@@ -173,8 +173,12 @@ fn export_catalog(format: ExportFormat, level: Option<u8>, out: Option<&Path>, d
     clippy::print_stdout,
     reason = "the problems or the summary are the command's output"
 )]
-fn check_catalog(dir: &Path) -> Result<()> {
-    match lis_catalog::load_dir(dir) {
+fn check_catalog(dir: &Path, extra: Option<&Path>) -> Result<()> {
+    let (dir, loaded) = match extra {
+        Some(extra) => (extra, lis_catalog::shipped_with_extensions(extra)),
+        None => (dir, lis_catalog::load_dir(dir)),
+    };
+    match loaded {
         Ok(catalog) => {
             let s = catalog.summary();
             let at_levels: Vec<String> = s.applicable_at_level.iter().map(ToString::to_string).collect();
@@ -197,7 +201,10 @@ fn check_catalog(dir: &Path) -> Result<()> {
         }
         Err(problems) => {
             for problem in &problems {
-                println!("{}/{problem}", dir.display());
+                match extra {
+                    Some(_) => println!("{problem}"),
+                    None => println!("{}/{problem}", dir.display()),
+                }
             }
             Err(anyhow!(
                 "the catalogue in {} has {} problem(s), listed above",
@@ -245,16 +252,12 @@ async fn serve_until_stopped(
     db: DatabaseConnection,
     config: WebConfig,
     oidc: Option<lis_web::auth::oidc::Oidc>,
+    extra_dir: Option<&Path>,
 ) -> Result<()> {
     let address = listener
         .local_addr()
         .map_err(|err| anyhow!("cannot read the listening address: {err}"))?;
-    let catalog = lis_catalog::shipped().map_err(|problems| {
-        anyhow!(
-            "the built-in catalogue is invalid: {}",
-            problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
-        )
-    })?;
+    let catalog = load_catalog(extra_dir)?;
     lis_store::catalogues::register_shipped(&db, &catalog)
         .await
         .map_err(|err| anyhow!("cannot register the built-in catalogue in the database: {err}"))?;
@@ -279,6 +282,34 @@ async fn serve_until_stopped(
     db.close()
         .await
         .map_err(|err| anyhow!("cannot close the database connection: {err}"))
+}
+
+/// The catalogue to serve: the built-in one, with the municipality's own requirements from `extra_dir` when they are
+/// valid. Broken extensions never half-load: every problem is logged and LIS runs on the built-in catalogue.
+fn load_catalog(extra_dir: Option<&Path>) -> Result<lis_catalog::Catalog> {
+    let listed =
+        |problems: Vec<lis_catalog::Problem>| problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+    let shipped = || {
+        lis_catalog::shipped().map_err(|problems| anyhow!("the built-in catalogue is invalid: {}", listed(problems)))
+    };
+    let Some(dir) = extra_dir else { return shipped() };
+    match lis_catalog::shipped_with_extensions(dir) {
+        Ok(catalog) => {
+            tracing::info!(dir = %dir.display(), requirements = catalog.requirements.len(), "loaded the catalogue with local requirements");
+            Ok(catalog)
+        }
+        Err(problems) => {
+            for problem in &problems {
+                tracing::error!(%problem, "LIS_CATALOG_EXTRA_DIR has a problem");
+            }
+            tracing::error!(
+                dir = %dir.display(),
+                "the local requirements were not loaded ({} problems, listed above); LIS runs on the built-in catalogue",
+                problems.len()
+            );
+            shipped()
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -454,3 +454,52 @@ fn an_oscal_catalog_imports_once_and_a_broken_one_not_at_all() {
         "the problem is named with its line: {line}"
     );
 }
+
+async fn serve_keeps_its_catalogue_when_the_local_requirements_are_broken(backend: Backend) {
+    let dir = TempDir::new();
+    let extra = dir.path().join("extra");
+    std::fs::create_dir_all(&extra).expect("create");
+    std::fs::write(
+        extra.join("kommun.toml"),
+        "[[requirement]]\nid = \"EXK-1\"\ncontrol = \"8.99\"\n",
+    )
+    .expect("write");
+    let database = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(postgres::empty_database().await),
+    };
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut command = lis(&[
+        "serve",
+        "--data-dir",
+        dir.path().to_str().expect("utf-8"),
+        "--listen",
+        &listen,
+    ]);
+    command.env("LIS_CATALOG_EXTRA_DIR", &extra);
+    if let Some(database) = &database {
+        command.env("LIS_DATABASE_URL", database.url());
+    }
+    let mut child = command.spawn().expect("start lis serve");
+    assert_eq!(
+        wait_until_ready(&mut child, port),
+        200,
+        "LIS runs on the built-in catalogue"
+    );
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success());
+    let output = finish(child);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("extra/kommun.toml:1") && stderr.contains("8.99"),
+        "each problem is logged: {stderr}"
+    );
+    assert!(stderr.contains("LIS runs on the built-in catalogue"), "{stderr}");
+}
+
+on_both_databases!(serve_keeps_its_catalogue_when_the_local_requirements_are_broken);
