@@ -131,11 +131,28 @@ pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, StoreError
         Backend::Postgres => {
             options.max_connections(10).set_application_name("lis");
         }
+    } // Switching a new SQLite file to WAL needs a moment of exclusive access; a second process starting at the same
+    // instant is told "database is locked" regardless of the busy time-out. It waits and tries again.
+    let mut attempt = 0;
+    loop {
+        match Database::connect(options.clone()).await {
+            Ok(db) => return Ok(db),
+            Err(e)
+                if url.backend() == Backend::Sqlite
+                    && attempt < 20
+                    && driver_cause(&e).contains("database is locked") =>
+            {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            Err(e) => {
+                return Err(StoreError::Unreachable {
+                    url: url.redacted(),
+                    cause: driver_cause(&e),
+                });
+            }
+        }
     }
-    Database::connect(options).await.map_err(|e| StoreError::Unreachable {
-        url: url.redacted(),
-        cause: driver_cause(&e),
-    })
 }
 
 /// The driver's own words for a connection error, without sea-orm's wrapping.

@@ -270,12 +270,13 @@ async fn serve_until_stopped(
     );
     let state = AppState::new(app);
     let app = lis_web::router(state);
+    let stop = shutdown_signal()?;
     tracing::info!(%address, "LIS is listening");
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(stop)
     .await
     .map_err(|err| anyhow!("the server stopped: {err}"))?;
     tracing::info!("stopped; closing the database");
@@ -312,28 +313,18 @@ fn load_catalog(extra_dir: Option<&Path>) -> Result<lis_catalog::Catalog> {
     }
 }
 
-/// Resolves on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(err) = tokio::signal::ctrl_c().await {
-            tracing::error!(error = %err, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
+/// Installs the handlers for Ctrl-C (SIGINT) and SIGTERM now, before the server accepts its first request, and
+/// returns a future that resolves when either arrives. (Installing them lazily inside the future would leave a window
+/// after start-up in which SIGTERM kills the process instead of stopping it gracefully.)
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt()).map_err(|e| anyhow!("cannot listen for Ctrl-C: {e}"))?;
+    let mut terminate = signal(SignalKind::terminate()).map_err(|e| anyhow!("cannot listen for SIGTERM: {e}"))?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {},
+            _ = terminate.recv() => {},
         }
-    };
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(err) => {
-                tracing::error!(error = %err, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down");
+        tracing::info!("shutting down");
+    })
 }
