@@ -10,6 +10,7 @@ mod m20261125_000001_foundation;
 mod m20261125_000002_roles;
 mod m20261125_000003_soa;
 mod m20261125_000004_catalogue_version;
+mod m20261125_000005_catalogue_mapping;
 
 /// The list of LIS's migrations, oldest first.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_roles::Migration),
             Box::new(m20261125_000003_soa::Migration),
             Box::new(m20261125_000004_catalogue_version::Migration),
+            Box::new(m20261125_000005_catalogue_mapping::Migration),
         ]
     }
 }

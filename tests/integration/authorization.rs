@@ -159,6 +159,7 @@ async fn send(app: &TestApp, row: &Row, visitor: Option<&TestSession>, target: &
             "/admin/role-mapping" => fields.push("mapping=matrix-group%3Dauditor".to_owned()),
             "/auth/demo" => fields.push(format!("person_id={}", target.person_id)),
             "/soa/{control}" => fields.push("in_use=nej&justification=riskanalys&version=0".to_owned()),
+            "/catalogs/{catalogue}/mapping" => fields.push("mapping=s1.1.1%3D5.2".to_owned()),
             _ => {}
         }
         Body::from(fields.join("&"))

@@ -172,3 +172,64 @@ async fn imported_catalogues_are_listed_and_shown_read_only(backend: Backend) {
 }
 
 on_both_databases!(imported_catalogues_are_listed_and_shown_read_only);
+
+async fn the_ciso_maps_an_imported_catalogue_to_lis(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let ciso = app.sign_in_as(Some(Role::Ciso)).await;
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/oscal/NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog-min.json"
+    );
+    let imported = lis_catalog::import::import_oscal_catalog("low", &std::fs::read_to_string(path).expect("fixture"))
+        .expect("import");
+    let ctx = lis_store::audit::ChangeContext::system("test");
+    let stored = lis_store::catalogues::import_oscal(&app.db, &ctx, &imported)
+        .await
+        .expect("store");
+    let uri = format!("/catalogs/{}/mapping", stored.id);
+
+    let bad = app
+        .post_form_as(
+            &ciso,
+            &uri,
+            &[("mapping", "ac-2 = 5.16\nzz-9 = 5.1\nac-3 = 9.9\nbara text")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for fragment in [
+        "Rad 2",
+        "katalogen har ingen åtgärd med det id:t",
+        "Rad 3",
+        "LIS katalog har ingen sådan åtgärd",
+        "Rad 4",
+        "skriv som id = LIS-åtgärd",
+    ] {
+        assert!(bad.body.contains(fragment), "{fragment}: {}", bad.body);
+    }
+    assert!(
+        lis_store::catalogues::mapping(&app.db, stored.id)
+            .await
+            .expect("mapping")
+            .is_empty(),
+        "nothing saved"
+    );
+
+    let good = app
+        .post_form_as(&ciso, &uri, &[("mapping", "ac-2 = 5.16, 5.18\nia-2 = 5.17")])
+        .await;
+    assert_eq!(good.status, StatusCode::SEE_OTHER, "{}", good.body);
+    let pairs = lis_store::catalogues::mapping(&app.db, stored.id)
+        .await
+        .expect("mapping");
+    let written: Vec<(String, String)> = pairs.into_iter().map(|p| (p.external, p.lis)).collect();
+    let expected = [("ac-2", "5.16"), ("ac-2", "5.18"), ("ia-2", "5.17")].map(|(a, b)| (a.to_owned(), b.to_owned()));
+    assert_eq!(written, expected);
+    let page = app.get_as(&ciso, &format!("/catalogs/{}?saved=1", stored.id)).await;
+    assert!(
+        page.body.contains("LIS 5.16, 5.18") && page.body.contains("Kopplingen är sparad"),
+        "{}",
+        page.body
+    );
+}
+
+on_both_databases!(the_ciso_maps_an_imported_catalogue_to_lis);

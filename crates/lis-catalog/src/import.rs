@@ -200,3 +200,84 @@ fn prose(part: &Value, out: &mut Vec<String>, depth: usize) {
         }
     }
 }
+
+/// One line of a mapping from an imported catalogue's controls to LIS's: `ac-2 = 5.16, 5.18`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MappingPair {
+    /// The imported control's id.
+    pub external: String,
+    /// The LIS (ISO/IEC 27001:2022 Annex A) control it corresponds to.
+    pub lis: String,
+}
+
+/// A problem in a mapping, with its line (counting from 1).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MappingError {
+    /// The line.
+    pub line: usize,
+    /// The line as written.
+    pub text: String,
+    /// What is wrong: `format` (not `id = id, id`), `unknown_external` or `unknown_lis`.
+    pub problem: &'static str,
+}
+
+/// Parses a mapping written one imported control per line, `external = lis, lis`, checking every id against the
+/// imported catalogue and LIS's controls. Empty lines are skipped; every problem is reported.
+pub fn parse_mapping(
+    text: &str,
+    external_ids: &std::collections::BTreeSet<String>,
+    lis_ids: &std::collections::BTreeSet<String>,
+) -> Result<Vec<MappingPair>, Vec<MappingError>> {
+    let mut pairs: Vec<MappingPair> = Vec::new();
+    let mut errors = Vec::new();
+    for (index, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let error = |problem| MappingError {
+            line: index + 1,
+            text: line.to_owned(),
+            problem,
+        };
+        let Some((external, targets)) = line.split_once('=') else {
+            errors.push(error("format"));
+            continue;
+        };
+        let external = external.trim();
+        let targets: Vec<&str> = targets.split(',').map(str::trim).filter(|t| !t.is_empty()).collect();
+        if external.is_empty() || targets.is_empty() {
+            errors.push(error("format"));
+            continue;
+        }
+        if !external_ids.contains(external) {
+            errors.push(error("unknown_external"));
+            continue;
+        }
+        if targets.iter().any(|t| !lis_ids.contains(*t)) {
+            errors.push(error("unknown_lis"));
+            continue;
+        }
+        for target in targets {
+            let pair = MappingPair {
+                external: external.to_owned(),
+                lis: target.to_owned(),
+            };
+            if !pairs.contains(&pair) {
+                pairs.push(pair);
+            }
+        }
+    }
+    if errors.is_empty() { Ok(pairs) } else { Err(errors) }
+}
+
+impl ImportedCatalog {
+    /// Every control id of the catalogue, enhancements included.
+    pub fn control_ids(&self) -> std::collections::BTreeSet<String> {
+        self.controls
+            .iter()
+            .chain(self.groups.iter().flat_map(|g| &g.controls))
+            .map(|c| c.id.clone())
+            .collect()
+    }
+}

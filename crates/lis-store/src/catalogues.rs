@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::StoreError;
 use crate::audit::{self, Change, ChangeContext};
-use crate::entity::catalogue_version;
+use crate::entity::{catalogue_mapping, catalogue_version};
 
 /// A catalogue to store.
 #[derive(Clone, Debug)]
@@ -131,4 +131,59 @@ pub async fn import_oscal(
             ),
         }),
     }
+}
+
+/// The mapping of an imported catalogue's controls to LIS's, in the order written.
+pub async fn mapping(
+    db: &impl ConnectionTrait,
+    catalogue_version_id: i64,
+) -> Result<Vec<lis_catalog::import::MappingPair>, StoreError> {
+    Ok(catalogue_mapping::Entity::find()
+        .filter(catalogue_mapping::Column::CatalogueVersionId.eq(catalogue_version_id))
+        .order_by_asc(catalogue_mapping::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| lis_catalog::import::MappingPair {
+            external: row.external_control_id,
+            lis: row.lis_control_id,
+        })
+        .collect())
+}
+
+/// Replaces the mapping of an imported catalogue, with the old and new mapping in the audit trail.
+pub async fn replace_mapping(
+    txn: &sea_orm::DatabaseTransaction,
+    ctx: &ChangeContext,
+    catalogue_version_id: i64,
+    pairs: &[lis_catalog::import::MappingPair],
+) -> Result<(), StoreError> {
+    let old = mapping(txn, catalogue_version_id).await?;
+    if old == pairs {
+        return Ok(());
+    }
+    catalogue_mapping::Entity::delete_many()
+        .filter(catalogue_mapping::Column::CatalogueVersionId.eq(catalogue_version_id))
+        .exec(txn)
+        .await?;
+    let now = Utc::now();
+    for pair in pairs {
+        catalogue_mapping::ActiveModel {
+            catalogue_version_id: Set(catalogue_version_id),
+            external_control_id: Set(pair.external.clone()),
+            lis_control_id: Set(pair.lis.clone()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    let change = Change {
+        organisation_id: None,
+        action: lis_domain::AuditAction::Update,
+        subject: SubjectRef::new("catalogue_mapping", catalogue_version_id),
+        before: Some(json!(old)),
+        after: Some(json!(pairs)),
+    };
+    audit::append(txn, ctx, change).await
 }

@@ -2,6 +2,7 @@
 //! structs.
 
 pub mod audit_event;
+pub mod catalogue_mapping;
 pub mod catalogue_version;
 pub mod org_unit;
 pub mod organisation;

@@ -434,6 +434,44 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("menu_soa", "Uttalande om tillämplighet", "Statement of applicability"),
     ("catalogues_title", "Kataloger", "Catalogues"),
     (
+        "mapping_title",
+        "Koppling till LIS åtgärder",
+        "Mapping to LIS's measures",
+    ),
+    (
+        "mapping_intro",
+        "Vilken åtgärd i LIS katalog (ISO/IEC 27001:2022 bilaga A) varje åtgärd i den här katalogen motsvarar. En rad \
+         per åtgärd: id = LIS-åtgärd, till exempel ac-2 = 5.16, 5.18.",
+        "Which measure of LIS's catalogue (ISO/IEC 27001:2022 Annex A) each measure of this catalogue corresponds to. \
+         One line per measure: id = LIS measure, for example ac-2 = 5.16, 5.18.",
+    ),
+    (
+        "mapping_label",
+        "Koppling, en rad per åtgärd",
+        "Mapping, one line per measure",
+    ),
+    ("mapping_saved", "Kopplingen är sparad.", "The mapping has been saved."),
+    (
+        "mapping_not_saved",
+        "Kopplingen sparades inte",
+        "The mapping was not saved",
+    ),
+    (
+        "mapping_problem_format",
+        "skriv som id = LIS-åtgärd, LIS-åtgärd",
+        "write it as id = LIS measure, LIS measure",
+    ),
+    (
+        "mapping_problem_unknown_external",
+        "katalogen har ingen åtgärd med det id:t",
+        "the catalogue has no measure with that id",
+    ),
+    (
+        "mapping_problem_unknown_lis",
+        "LIS katalog har ingen sådan åtgärd",
+        "LIS's catalogue has no such measure",
+    ),
+    (
         "catalogues_intro",
         "LIS egen katalog som den lästes in, och kataloger som importerats från OSCAL, till exempel NIST SP 800-53. \
          Importerade kataloger går att läsa men inte ändra.",

@@ -54,6 +54,11 @@ fn routes(demo: bool) -> Routes {
         .add(Method::GET, "/catalog/profile", get(catalog::profile))
         .add(Method::GET, "/catalogs", get(catalogues::list))
         .add(Method::GET, "/catalogs/{catalogue}", get(catalogues::show))
+        .add(
+            Method::POST,
+            "/catalogs/{catalogue}/mapping",
+            post(catalogues::save_mapping),
+        )
         // The statement of applicability
         .add(Method::GET, "/soa", get(soa::list))
         .add(Method::GET, "/soa.csv", get(soa::csv))

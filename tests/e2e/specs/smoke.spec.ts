@@ -136,6 +136,10 @@ test('the CISO decides the statement of applicability and exports it', async ({ 
   expect(text.charCodeAt(0)).toBe(0xfeff);
   expect(text).toContain('7.4;');
   expect(text).toContain('Nej;Riskanalys;Regionens larmcentral övervakar lokalerna.');
+  // The workbook too; the test script opens it with a spreadsheet library.
+  const workbook = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Exportera som Excel' }).click();
+  await (await workbook).saveAs(path.join(screenshots, 'soa.xlsx'));
 });
 
 test('a person without a role is told whom to ask', async ({ page }) => {

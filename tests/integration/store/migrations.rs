@@ -5,7 +5,7 @@ use lis_tests::app::empty_connection;
 use lis_tests::{Backend, on_both_databases};
 use sea_orm::{ConnectionTrait, Statement};
 
-const TABLES: [&str; 9] = [
+const TABLES: [&str; 10] = [
     "organisation",
     "org_unit",
     "person",
@@ -15,6 +15,7 @@ const TABLES: [&str; 9] = [
     "role_mapping",
     "soa_entry",
     "catalogue_version",
+    "catalogue_mapping",
 ];
 
 async fn count_rows(db: &impl ConnectionTrait, table: &str) -> Result<i64, sea_orm::DbErr> {
