@@ -126,14 +126,7 @@ async fn imported_catalogue(app: &TestApp) -> i64 {
     if let Some(imported) = stored.iter().find(|c| c.source == "oscal") {
         return imported.id;
     }
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/oscal/basic-catalog.json");
-    let text = std::fs::read_to_string(path).expect("fixture");
-    let imported = lis_catalog::import::import_oscal_catalog("basic", &text).expect("import");
-    let ctx = lis_store::audit::ChangeContext::system("test");
-    lis_store::catalogues::import_oscal(&app.db, &ctx, &imported)
-        .await
-        .expect("store")
-        .id
+    app.import_oscal_fixture("basic-catalog.json").await.0.id
 }
 
 async fn send(app: &TestApp, row: &Row, visitor: Option<&TestSession>, target: &TestSession) -> TestResponse {

@@ -120,16 +120,10 @@ on_both_databases!(
 async fn imported_catalogues_are_listed_and_shown_read_only(backend: Backend) {
     let app = TestApp::demo(backend).await;
     let auditor = app.sign_in_as(Some(Role::Auditor)).await;
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/fixtures/oscal/NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog-min.json"
-    );
-    let imported = lis_catalog::import::import_oscal_catalog("low", &std::fs::read_to_string(path).expect("fixture"))
-        .expect("import");
+    let (stored, imported) = app
+        .import_oscal_fixture("NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog-min.json")
+        .await;
     let ctx = lis_store::audit::ChangeContext::system("test");
-    let stored = lis_store::catalogues::import_oscal(&app.db, &ctx, &imported)
-        .await
-        .expect("store");
     let again = lis_store::catalogues::import_oscal(&app.db, &ctx, &imported).await;
     assert!(
         matches!(again, Err(lis_store::StoreError::AlreadyExists { .. })),
@@ -176,16 +170,9 @@ on_both_databases!(imported_catalogues_are_listed_and_shown_read_only);
 async fn the_ciso_maps_an_imported_catalogue_to_lis(backend: Backend) {
     let app = TestApp::demo(backend).await;
     let ciso = app.sign_in_as(Some(Role::Ciso)).await;
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/fixtures/oscal/NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog-min.json"
-    );
-    let imported = lis_catalog::import::import_oscal_catalog("low", &std::fs::read_to_string(path).expect("fixture"))
-        .expect("import");
-    let ctx = lis_store::audit::ChangeContext::system("test");
-    let stored = lis_store::catalogues::import_oscal(&app.db, &ctx, &imported)
-        .await
-        .expect("store");
+    let (stored, _) = app
+        .import_oscal_fixture("NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog-min.json")
+        .await;
     let uri = format!("/catalogs/{}/mapping", stored.id);
 
     let bad = app

@@ -129,6 +129,27 @@ impl TestApp {
         }
     }
 
+    /// Imports one of the OSCAL catalogs in `tests/fixtures/oscal` as a read-only catalogue and returns what was
+    /// stored and what was read.
+    pub async fn import_oscal_fixture(
+        &self,
+        file: &str,
+    ) -> (
+        lis_store::entity::catalogue_version::Model,
+        lis_catalog::import::ImportedCatalog,
+    ) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/oscal")
+            .join(file);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let imported = lis_catalog::import::import_oscal_catalog(file, &text).expect("an importable fixture");
+        let ctx = ChangeContext::system("test");
+        let stored = lis_store::catalogues::import_oscal(&self.db, &ctx, &imported)
+            .await
+            .expect("stored");
+        (stored, imported)
+    }
+
     /// Sends a GET request.
     pub async fn get(&self, uri: &str) -> TestResponse {
         self.request(Request::get(uri).body(Body::empty()).expect("request"))
