@@ -58,6 +58,11 @@ async fn the_ciso_takes_a_control_out_of_use_and_its_requirements_go(backend: Ba
         .find(|e| e.subject_kind == "soa_entry")
         .expect("an audit event");
     assert_eq!(event.subject_id, "7.4");
+    assert_eq!(
+        event.request_id.as_deref(),
+        Some(saved.header("x-request-id")),
+        "the request is named in the trail"
+    );
     assert_eq!(event.after.as_ref().expect("after")["in_use"], false);
 }
 

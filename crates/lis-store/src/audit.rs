@@ -18,6 +18,14 @@ pub struct ChangeContext {
 }
 
 impl ChangeContext {
+    /// A change made by a person, through the request with `request_id` when there is one.
+    pub fn person(person_id: i64, request_id: Option<String>) -> Self {
+        Self {
+            actor: Actor::Person(person_id),
+            request_id,
+        }
+    }
+
     /// A change made by LIS itself, such as the demo loader.
     pub fn system(part: &'static str) -> Self {
         Self {

@@ -8,12 +8,14 @@ use serde_json::json;
 
 use crate::AppState;
 
-/// Records that the authorization function refused a person.
-pub async fn access_denied(state: &AppState, person_id: i64, organisation_id: i64, action: Action, resource: Resource) {
-    let ctx = ChangeContext {
-        actor: lis_domain::Actor::Person(person_id),
-        request_id: None,
-    };
+/// Records that the authorization function refused a person (`ctx` names them and the request).
+pub async fn access_denied(
+    state: &AppState,
+    ctx: &ChangeContext,
+    organisation_id: i64,
+    action: Action,
+    resource: Resource,
+) {
     let change = Change {
         organisation_id: Some(organisation_id),
         action: AuditAction::AccessDenied,
@@ -21,7 +23,7 @@ pub async fn access_denied(state: &AppState, person_id: i64, organisation_id: i6
         before: None,
         after: Some(json!({ "action": action, "resource": resource })),
     };
-    write(state, &ctx, change).await;
+    write(state, ctx, change).await;
 }
 
 /// Records a failed sign-in with its reason (never a token or code).

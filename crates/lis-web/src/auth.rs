@@ -137,9 +137,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Visitor {
     }
 }
 
-/// A signed-in person: handlers that take it send everyone else to sign in.
+/// A signed-in person: handlers that take it send everyone else to sign in. The third field is the request's id, for
+/// the audit trail.
 #[derive(Clone, Debug)]
-pub struct CurrentUser(pub SignedIn, pub Visitor);
+pub struct CurrentUser(pub SignedIn, pub Visitor, pub Option<String>);
 
 impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     type Rejection = WebError;
@@ -147,7 +148,14 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let visitor = parts.extensions.get::<Visitor>().cloned().unwrap_or_default();
         match visitor.signed_in.clone() {
-            Some(signed_in) => Ok(Self(signed_in, visitor)),
+            Some(signed_in) => {
+                let request_id = parts
+                    .headers
+                    .get(&crate::middleware::REQUEST_ID_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|id| id.chars().take(64).collect());
+                Ok(Self(signed_in, visitor, request_id))
+            }
             None => Err(WebError::SignInRequired {
                 return_to: return_path(&parts.uri),
             }),
@@ -156,20 +164,19 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
 }
 
 impl CurrentUser {
+    /// Who is changing data and through which request, for the services and the audit trail.
+    pub fn change_context(&self) -> lis_store::audit::ChangeContext {
+        lis_store::audit::ChangeContext::person(self.0.person.id, self.2.clone())
+    }
+
     /// Asks the one authorization function; a refusal is written to the audit trail (and logged once by the
     /// error-page middleware).
     pub async fn authorize(&self, state: &AppState, action: Action, resource: Resource) -> Result<(), WebError> {
         match lis_domain::authorize(&self.0.principal, action, resource) {
             Ok(()) => Ok(()),
             Err(denied) => {
-                crate::audit_log::access_denied(
-                    state,
-                    self.0.person.id,
-                    self.0.person.organisation_id,
-                    action,
-                    resource,
-                )
-                .await;
+                let ctx = self.change_context();
+                crate::audit_log::access_denied(state, &ctx, self.0.person.organisation_id, action, resource).await;
                 Err(WebError::Forbidden(denied))
             }
         }

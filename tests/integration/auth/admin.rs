@@ -164,6 +164,7 @@ async fn denied_requests_are_audited(backend: Backend) {
         .expect("an access_denied event");
     assert_eq!(denied.actor_person_id, Some(it.person_id));
     assert_eq!(denied.subject_id, "people");
+    assert_eq!(denied.request_id.as_deref(), Some(response.header("x-request-id")));
 }
 
 async fn a_role_can_be_limited_to_an_org_unit(backend: Backend) {

@@ -4,22 +4,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::Utc;
-use lis_domain::{Action, Actor, Resource, Role, RoleMapError};
+use lis_domain::{Action, Resource, Role, RoleMapError};
 use lis_store::TransactionTrait;
-use lis_store::audit::ChangeContext;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::CurrentUser;
 use crate::form::Form;
 use crate::page::{self, PageEnv};
 use crate::{AppState, WebError};
-
-fn change_context(user: &CurrentUser) -> ChangeContext {
-    ChangeContext {
-        actor: Actor::Person(user.0.person.id),
-        request_id: None,
-    }
-}
 
 /// A person id from the path; anything that is not one is "not found" before the database is asked.
 fn person_id(raw: &str) -> Result<i64, WebError> {
@@ -134,7 +126,7 @@ async fn set_disabled(
     let txn = state.db.begin().await.map_err(lis_store::StoreError::from)?;
     lis_store::people::set_disabled(
         &txn,
-        &change_context(&user),
+        &user.change_context(),
         user.0.person.organisation_id,
         id,
         disabled,
@@ -175,7 +167,7 @@ pub async fn end_sessions(
     user.1.check_csrf(&form.csrf_token)?;
     let id = person_id(&raw_id)?;
     let txn = state.db.begin().await.map_err(lis_store::StoreError::from)?;
-    lis_store::people::end_sessions(&txn, &change_context(&user), user.0.person.organisation_id, id).await?;
+    lis_store::people::end_sessions(&txn, &user.change_context(), user.0.person.organisation_id, id).await?;
     txn.commit().await.map_err(lis_store::StoreError::from)?;
     Ok(Redirect::to(&format!("/admin/people/{id}")).into_response())
 }
@@ -288,7 +280,7 @@ pub async fn save_role_mapping(
     match parsed {
         Ok(entries) => {
             let txn = state.db.begin().await.map_err(lis_store::StoreError::from)?;
-            lis_store::role_mapping::replace(&txn, &change_context(&user), organisation_id, &entries).await?;
+            lis_store::role_mapping::replace(&txn, &user.change_context(), organisation_id, &entries).await?;
             txn.commit().await.map_err(lis_store::StoreError::from)?;
             Ok(Redirect::to("/admin/role-mapping?saved=1").into_response())
         }

@@ -7,7 +7,7 @@ use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use lis_domain::{Action, Actor, AuditAction, Resource, SubjectRef};
+use lis_domain::{Action, AuditAction, Resource, SubjectRef};
 use lis_store::TransactionTrait;
 use lis_store::audit::{Change, ChangeContext};
 use lis_store::sessions::{self, SessionData};
@@ -235,15 +235,7 @@ pub async fn logout(
         before: None,
         after: None,
     };
-    lis_store::audit::append(
-        &txn,
-        &ChangeContext {
-            actor: Actor::Person(person.id),
-            request_id: None,
-        },
-        change,
-    )
-    .await?;
+    lis_store::audit::append(&txn, &user.change_context(), change).await?;
     txn.commit().await.map_err(lis_store::StoreError::from)?;
     let target = match (&state.oidc, person.oidc_issuer.as_str()) {
         (Some(oidc), issuer) if issuer != DEMO_ISSUER => oidc
@@ -353,15 +345,7 @@ pub async fn demo_sign_in(
         before: None,
         after: Some(json!({ "method": "demo" })),
     };
-    lis_store::audit::append(
-        &txn,
-        &ChangeContext {
-            actor: Actor::Person(person.id),
-            request_id: None,
-        },
-        change,
-    )
-    .await?;
+    lis_store::audit::append(&txn, &ChangeContext::person(person.id, None), change).await?;
     let data = SessionData {
         csrf_token: sessions::new_token(),
         ..SessionData::default()

@@ -6,9 +6,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use lis_catalog::import::{ImportedCatalog, MappingError, parse_mapping};
-use lis_domain::{Action, Actor, Resource};
+use lis_domain::{Action, Resource};
 use lis_store::TransactionTrait;
-use lis_store::audit::ChangeContext;
 use serde::{Deserialize, Serialize};
 
 use crate::form::Form;
@@ -162,10 +161,7 @@ pub async fn save_mapping(
     let lis_ids: BTreeSet<String> = state.catalog.controls.iter().map(|c| c.id.clone()).collect();
     match parse_mapping(&form.mapping, &catalogue.control_ids(), &lis_ids) {
         Ok(pairs) => {
-            let ctx = ChangeContext {
-                actor: Actor::Person(user.0.person.id),
-                request_id: None,
-            };
+            let ctx = user.change_context();
             let txn = state.db.begin().await.map_err(lis_store::StoreError::from)?;
             lis_store::catalogues::replace_mapping(&txn, &ctx, id, &pairs).await?;
             txn.commit().await.map_err(lis_store::StoreError::from)?;

@@ -6,10 +6,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use lis_domain::soa::{Justification, SoaProblem, check_soa};
-use lis_domain::{Action, Actor, AuditAction, Resource, SubjectRef};
+use lis_domain::{Action, AuditAction, Resource, SubjectRef};
 use lis_reports::{SoaCell, soa_table};
 use lis_store::TransactionTrait;
-use lis_store::audit::{Change, ChangeContext};
+use lis_store::audit::Change;
 use lis_store::entity::soa_entry;
 use lis_store::soa::SoaDecision;
 use serde::{Deserialize, Serialize};
@@ -210,10 +210,7 @@ pub async fn save(
         justification,
         text: text.clone(),
     };
-    let ctx = ChangeContext {
-        actor: Actor::Person(user.0.person.id),
-        request_id: None,
-    };
+    let ctx = user.change_context();
     let txn = state.db.begin().await.map_err(lis_store::StoreError::from)?;
     match lis_store::soa::save(&txn, &ctx, organisation_id, &control.id, &decision, form.version).await {
         Ok(_) => {
@@ -259,10 +256,7 @@ async fn table(state: &AppState, organisation_id: i64) -> Result<lis_reports::Ta
 
 /// Records an export in the audit trail.
 async fn audit_export(state: &AppState, user: &CurrentUser, format: &str) -> Result<(), WebError> {
-    let ctx = ChangeContext {
-        actor: Actor::Person(user.0.person.id),
-        request_id: None,
-    };
+    let ctx = user.change_context();
     let change = Change {
         organisation_id: Some(user.0.person.organisation_id),
         action: AuditAction::Export,
