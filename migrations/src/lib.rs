@@ -11,6 +11,7 @@ mod m20261125_000002_roles;
 mod m20261125_000003_soa;
 mod m20261125_000004_catalogue_version;
 mod m20261125_000005_catalogue_mapping;
+mod m20261126_000006_inventory;
 
 /// The list of LIS's migrations, oldest first.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_soa::Migration),
             Box::new(m20261125_000004_catalogue_version::Migration),
             Box::new(m20261125_000005_catalogue_mapping::Migration),
+            Box::new(m20261126_000006_inventory::Migration),
         ]
     }
 }

@@ -6,7 +6,11 @@ use std::collections::BTreeSet;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use lis_domain::Role;
-use lis_store::entity::{audit_event, org_unit, organisation, person, role_assignment, role_mapping, session};
+use lis_store::TransactionTrait;
+use lis_store::entity::{
+    audit_event, inventory_item, inventory_relation, org_unit, organisation, person, role_assignment, role_mapping,
+    session,
+};
 use lis_tests::{Backend, TestApp, TestResponse, TestSession, on_both_databases};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
@@ -105,12 +109,24 @@ async fn snapshot(app: &TestApp) -> String {
         .into_iter()
         .map(|s| (s.id, s.person_id))
         .collect();
+    let items = inventory_item::Entity::find()
+        .order_by_asc(inventory_item::Column::Id)
+        .all(db)
+        .await
+        .expect("q");
+    let relations = inventory_relation::Entity::find()
+        .order_by_asc(inventory_relation::Column::Id)
+        .all(db)
+        .await
+        .expect("q");
     let changes = audit_event::Entity::find()
         .filter(audit_event::Column::Action.ne("access_denied"))
         .count(db)
         .await
         .expect("q");
-    format!("{organisations:?}\n{units}\n{people:?}\n{roles:?}\n{mapping:?}\n{sessions:?}\n{changes}")
+    format!(
+        "{organisations:?}\n{units}\n{people:?}\n{roles:?}\n{mapping:?}\n{sessions:?}\n{changes}\n{items:?}\n{relations:?}"
+    )
 }
 
 async fn denials(app: &TestApp) -> u64 {
@@ -129,7 +145,38 @@ async fn imported_catalogue(app: &TestApp) -> i64 {
     app.import_oscal_fixture("basic-catalog.json").await.0.id
 }
 
-async fn send(app: &TestApp, row: &Row, visitor: Option<&TestSession>, target: &TestSession) -> TestResponse {
+/// A new system named after `n`, running on a new platform: (the system's id, the relation's id).
+async fn fresh_system(app: &TestApp, n: i64) -> (i64, i64) {
+    use lis_domain::inventory::{ItemKind, RelationKind};
+    use lis_store::inventory::{self, ItemFields};
+    let organisation_id = app.organisation_id().await;
+    let ctx = lis_store::audit::ChangeContext::system("test");
+    let txn = app.db.begin().await.expect("begin");
+    let mut ids = Vec::new();
+    for name in [format!("Matris {n}"), format!("Matrisplattform {n}")] {
+        let fields = ItemFields {
+            name,
+            ..ItemFields::default()
+        };
+        let created = inventory::create(&txn, &ctx, organisation_id, ItemKind::System, fields)
+            .await
+            .expect("create");
+        ids.push(created.id);
+    }
+    let relation = inventory::relate(&txn, &ctx, organisation_id, RelationKind::RunsOn, ids[0], ids[1])
+        .await
+        .expect("relate");
+    txn.commit().await.expect("commit");
+    (ids[0], relation.id)
+}
+
+async fn send(
+    app: &TestApp,
+    row: &Row,
+    visitor: Option<&TestSession>,
+    target: &TestSession,
+    (item, relation): (i64, i64),
+) -> TestResponse {
     let catalogue = if row.route.contains("{catalogue}") {
         imported_catalogue(app).await.to_string()
     } else {
@@ -138,13 +185,48 @@ async fn send(app: &TestApp, row: &Row, visitor: Option<&TestSession>, target: &
     let uri = row
         .route
         .replace("{id}", &target.person_id.to_string())
+        .replace("{kind}", "system")
+        .replace("{item}", &item.to_string())
+        .replace("{relation}", &relation.to_string())
         .replace("{control}", "5.1")
         .replace("{catalogue}", &catalogue);
+    // An upload of the visitor's own to apply.
+    let uri = match (row.route.contains("{upload}"), visitor) {
+        (true, Some(session)) => {
+            let organisation_id = app.organisation_id().await;
+            let content = format!("Typ;Namn\nsystem;Matrisimport {}\n", target.person_id).into_bytes();
+            let stored = lis_store::inventory_import::store_upload(
+                &app.db,
+                organisation_id,
+                session.person_id,
+                "m.csv",
+                content,
+            )
+            .await
+            .expect("store an upload");
+            uri.replace("{upload}", &stored.id.to_string())
+        }
+        (true, None) => uri.replace("{upload}", "1"),
+        (false, _) => uri,
+    };
     let mut request = Request::builder().method(row.method.clone()).uri(&uri);
     if let Some(session) = visitor {
         request = request.header(header::COOKIE, &session.cookie);
     }
-    let body = if row.method == Method::POST {
+    let body = if row.method == Method::POST && row.route == "/inventory/import" {
+        let boundary = "matrix-boundary";
+        request = request.header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        );
+        let token = visitor.map(|s| s.csrf_token.as_str()).unwrap_or_default();
+        Body::from(format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n--{boundary}\r\n\
+             Content-Disposition: form-data; name=\"file\"; filename=\"m.csv\"\r\n\r\nTyp;Namn\nsystem;Matrisfil {}\r\n\
+             --{boundary}--\r\n",
+            target.person_id
+        ))
+    } else if row.method == Method::POST {
         request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         let token = visitor.map(|s| s.csrf_token.as_str()).unwrap_or_default();
         let mut fields = vec![format!("csrf_token={token}")];
@@ -153,6 +235,11 @@ async fn send(app: &TestApp, row: &Row, visitor: Option<&TestSession>, target: &
             "/auth/demo" => fields.push(format!("person_id={}", target.person_id)),
             "/soa/{control}" => fields.push("in_use=nej&justification=riskanalys&version=0".to_owned()),
             "/catalogs/{catalogue}/mapping" => fields.push("mapping=s1.1.1%3D5.2".to_owned()),
+            "/inventory/{kind}" => fields.push(format!("name=Matrissystem+{}", target.person_id)),
+            "/items/{item}" => fields.push(format!("name=Matris+{}+%C3%A4ndrad&version=1", target.person_id)),
+            "/items/{item}/retire" | "/items/{item}/relations/{relation}/remove" => fields.push("version=1".to_owned()),
+            "/items/{item}/relations" => fields
+                .push("relation=integrates_with&other=Matrisplattform+".to_owned() + &target.person_id.to_string()),
             _ => {}
         }
         Body::from(fields.join("&"))
@@ -174,9 +261,16 @@ async fn every_route_answers_every_visitor_as_the_matrix_says(backend: Backend) 
             };
             // A fresh person to act on, so that one visitor's allowed change does not hide another's refusal.
             let target = app.sign_in_as(Some(Role::It)).await;
+            // A fresh system (and a platform it runs on) to act on, so that one visitor's change does not hide
+            // another's refusal.
+            let fixture = if row.route.contains("{item}") {
+                fresh_system(&app, target.person_id).await
+            } else {
+                (0, 0)
+            };
             let before = snapshot(&app).await;
             let denials_before = denials(&app).await;
-            let response = send(&app, &row, visitor.as_ref(), &target).await;
+            let response = send(&app, &row, visitor.as_ref(), &target, fixture).await;
             let what = format!(
                 "{} {} as {visitor_kind}: {} {}",
                 row.method,

@@ -6,6 +6,7 @@ mod auth;
 mod authorization;
 mod catalog;
 mod home;
+mod inventory;
 mod probes;
 mod security;
 mod soa;

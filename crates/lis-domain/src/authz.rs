@@ -127,6 +127,14 @@ pub enum Resource {
     Catalog,
     /// The statement of applicability: everyone with a role reads it, the CISO decides it.
     Soa,
+    /// The inventory as a whole: its lists, creating records, importing and exporting.
+    Inventory,
+    /// One record of the inventory (förvaltningsobjekt, system or informationsmängd).
+    InventoryItem {
+        /// Whether the person is named on it: objektsägare or förvaltningsledare of the förvaltningsobjekt (or of
+        /// the one a system belongs to), systemförvaltare of the system, informationsägare of the informationsmängd.
+        responsible: bool,
+    },
 }
 
 /// Why a request was refused.
@@ -148,9 +156,13 @@ pub enum Denied {
 /// Decides whether `principal` may perform `action` on `resource`.
 pub fn authorize(principal: &Principal, action: Action, resource: Resource) -> Result<(), Denied> {
     use Action::{Change, View};
-    use Role::{Admin, Auditor, Ciso};
+    use Role::{Admin, Auditor, Ciso, It};
 
     if resource == Resource::OwnAccount {
+        return Ok(());
+    }
+    // Those named on a record see and change it, with or without a role: that is what being objektsägare means.
+    if resource == (Resource::InventoryItem { responsible: true }) {
         return Ok(());
     }
     if !principal.has_any_role() {
@@ -165,8 +177,11 @@ pub fn authorize(principal: &Principal, action: Action, resource: Resource) -> R
         (Resource::People | Resource::RoleMapping, View) => wide(Admin) || wide(Ciso) || wide(Auditor),
         (Resource::People | Resource::RoleMapping, Change) => wide(Admin),
         (Resource::OwnAccount, View | Change) => true,
+        (Resource::Inventory | Resource::InventoryItem { .. }, View) => true,
+        (Resource::Inventory | Resource::InventoryItem { .. }, Change) => wide(Admin) || wide(Ciso) || wide(It),
     };
-    // `It` sees the organisation (above) and, as later issues add them, changes the systems in its scope.
+    // A role limited to an org unit reads the inventory but changes only what its holder is named on; limiting
+    // changes to a unit's subtree comes with the classification work, where IT's scope matters.
     if allowed {
         Ok(())
     } else {
@@ -326,6 +341,30 @@ mod tests {
         );
         assert_eq!(authorize(&nobody, Action::View, Resource::OwnAccount), Ok(()));
         assert_eq!(authorize(&nobody, Action::Change, Resource::OwnAccount), Ok(()));
+    }
+
+    #[test]
+    fn those_named_on_a_record_change_it_and_auditors_never_do() {
+        let own = Resource::InventoryItem { responsible: true };
+        let other = Resource::InventoryItem { responsible: false };
+        let owner = person(&[]);
+        assert_eq!(authorize(&owner, Action::Change, own), Ok(()));
+        assert_eq!(authorize(&owner, Action::View, other), Err(Denied::NoRole));
+        assert_eq!(
+            authorize(&owner, Action::View, Resource::Inventory),
+            Err(Denied::NoRole)
+        );
+        for role in [Role::Admin, Role::Ciso, Role::It] {
+            assert!(authorize(&person(&[(role, None)]), Action::Change, other).is_ok());
+            assert!(authorize(&person(&[(role, None)]), Action::Change, Resource::Inventory).is_ok());
+            // Limited to a unit: reads, but changes only what the person is named on.
+            assert!(authorize(&person(&[(role, Some(7))]), Action::View, other).is_ok());
+            assert!(authorize(&person(&[(role, Some(7))]), Action::Change, other).is_err());
+        }
+        let auditor = person(&[(Role::Auditor, None)]);
+        assert!(authorize(&auditor, Action::View, other).is_ok());
+        assert!(authorize(&auditor, Action::Change, other).is_err());
+        assert!(authorize(&auditor, Action::Change, Resource::Inventory).is_err());
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod aspect;
 pub mod audit;
 pub mod authz;
+pub mod inventory;
 pub mod org;
 pub mod rule;
 pub mod soa;
@@ -16,4 +17,4 @@ pub use authz::{
     Action, Denied, Principal, Resource, Role, RoleGrant, RoleMapEntry, RoleMapError, RoleMapProblem, authorize,
     parse_role_map, roles_for_groups,
 };
-pub use org::{OrgTree, OrgTreeNode, OrgUnitKind, OrgUnitRecord, UnitName, UnitNameError};
+pub use org::{FlatUnit, OrgTree, OrgTreeNode, OrgUnitKind, OrgUnitRecord, UnitName, UnitNameError};

@@ -55,6 +55,37 @@ impl OrgUnitKind {
     }
 }
 
+impl OrgUnitKind {
+    /// The kind in Swedish, as files and forms write it.
+    pub fn swedish(self) -> &'static str {
+        match self {
+            Self::Fullmaktige => "fullmäktige",
+            Self::Namnd => "nämnd",
+            Self::Forvaltning => "förvaltning",
+            Self::Avdelning => "avdelning",
+            Self::Enhet => "enhet",
+            Self::Bolag => "bolag",
+            Self::Samverkan => "samverkan",
+        }
+    }
+
+    /// Reads a kind as a person writes it: the identifier or the Swedish word (also `sektor` for a förvaltning and
+    /// `kommunalt bolag`, `kommunalförbund`), in any case.
+    pub fn from_label(text: &str) -> Option<Self> {
+        let wanted = text.trim().to_lowercase();
+        match wanted.as_str() {
+            "sektor" => return Some(Self::Forvaltning),
+            "kommunalt bolag" => return Some(Self::Bolag),
+            "kommunalförbund" => return Some(Self::Samverkan),
+            "styrelse" => return Some(Self::Namnd),
+            _ => {}
+        }
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == wanted || kind.swedish() == wanted)
+    }
+}
+
 impl fmt::Display for OrgUnitKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -215,6 +246,67 @@ impl OrgTree {
     pub fn is_empty(&self) -> bool {
         self.roots.is_empty()
     }
+
+    /// Every unit in tree order (depth first, siblings in order), with its depth (0 for a root) and its path from
+    /// the root.
+    pub fn flatten(&self) -> Vec<FlatUnit> {
+        fn walk(nodes: &[OrgTreeNode], path: &[String], out: &mut Vec<FlatUnit>) {
+            for node in nodes {
+                let mut own = path.to_vec();
+                own.push(node.name.clone());
+                out.push(FlatUnit {
+                    id: node.id,
+                    name: node.name.clone(),
+                    kind: node.kind,
+                    depth: path.len(),
+                    path: own.clone(),
+                });
+                walk(&node.children, &own, out);
+            }
+        }
+        let mut out = Vec::with_capacity(self.len());
+        walk(&self.roots, &[], &mut out);
+        out
+    }
+
+    /// The unit `id` and every unit below it; empty when the tree has no such unit.
+    pub fn subtree(&self, id: i64) -> Vec<i64> {
+        fn find(nodes: &[OrgTreeNode], id: i64) -> Option<&OrgTreeNode> {
+            nodes.iter().find_map(|node| {
+                if node.id == id {
+                    Some(node)
+                } else {
+                    find(&node.children, id)
+                }
+            })
+        }
+        fn collect(node: &OrgTreeNode, out: &mut Vec<i64>) {
+            out.push(node.id);
+            for child in &node.children {
+                collect(child, out);
+            }
+        }
+        let mut out = Vec::new();
+        if let Some(node) = find(&self.roots, id) {
+            collect(node, &mut out);
+        }
+        out
+    }
+}
+
+/// A unit of a flattened tree: for lists and choices that show the tree by indentation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FlatUnit {
+    /// The unit's id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its kind.
+    pub kind: OrgUnitKind,
+    /// How far below a root it sits (0 for a root).
+    pub depth: usize,
+    /// The names from the root down to the unit itself.
+    pub path: Vec<String>,
 }
 
 #[cfg(test)]

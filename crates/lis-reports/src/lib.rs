@@ -67,28 +67,39 @@ impl Table {
 
     /// An XLSX workbook with one sheet, a bold header row and every cell written as text.
     pub fn to_xlsx(&self) -> Result<Vec<u8>, ReportError> {
-        let mut workbook = rust_xlsxwriter::Workbook::new();
+        workbook(&[self])
+    }
+}
+
+/// An XLSX workbook with one sheet per table (in order), each with a bold header row and every cell written as
+/// text and neutralised. The same tables give the same bytes: the document's creation time is left at a fixed value
+/// rather than the clock's.
+pub fn workbook(tables: &[&Table]) -> Result<Vec<u8>, ReportError> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let fixed = rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1)?;
+    workbook.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&fixed));
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for table in tables {
         let sheet = workbook.add_worksheet();
-        let name: String = self
+        let name: String = table
             .sheet
             .chars()
             .filter(|c| !"[]:*?/\\".contains(*c))
             .take(31)
             .collect();
         sheet.set_name(if name.is_empty() { "Rapport" } else { &name })?;
-        let bold = rust_xlsxwriter::Format::new().set_bold();
-        for (column, heading) in self.header.iter().enumerate() {
+        for (column, heading) in table.header.iter().enumerate() {
             sheet.write_string_with_format(0, column_index(column), neutralise(heading), &bold)?;
         }
-        for (row, cells) in self.rows.iter().enumerate() {
+        for (row, cells) in table.rows.iter().enumerate() {
             let row = u32::try_from(row + 1).unwrap_or(u32::MAX);
             for (column, cell) in cells.iter().enumerate() {
                 sheet.write_string(row, column_index(column), neutralise(cell))?;
             }
         }
         sheet.autofit();
-        Ok(workbook.save_to_buffer()?)
     }
+    Ok(workbook.save_to_buffer()?)
 }
 
 fn column_index(column: usize) -> u16 {

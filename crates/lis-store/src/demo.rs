@@ -9,6 +9,7 @@ use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 
 use crate::StoreError;
 use crate::audit::ChangeContext;
+use crate::inventory_import::{self, NoProgress};
 use crate::organisation::{self, NewOrgUnit, NewOrganisation};
 use crate::people::{self, SignInIdentity};
 
@@ -19,6 +20,8 @@ pub struct DemoPlan {
     pub name: String,
     /// The top-level units with everything below them.
     pub units: Vec<DemoUnit>,
+    /// Whether to import the demo inventory (which names the demo's units and people).
+    pub with_inventory: bool,
 }
 
 /// One unit of a plan and the units below it.
@@ -161,6 +164,7 @@ pub fn exempelkommun() -> DemoPlan {
     );
     DemoPlan {
         name: "Exempelkommun".to_owned(),
+        with_inventory: true,
         units: vec![
             unit(
                 "Kommunfullmäktige",
@@ -192,6 +196,14 @@ pub const DEMO_PEOPLE: [(&str, &str, Option<Role>); 5] = [
     ("Gunnar Ek", "gunnar.ek@exempelkommun.se", Some(Role::Auditor)),
     ("Maria Johansson", "maria.johansson@exempelkommun.se", None),
 ];
+
+/// The demo's objektsägare, förvaltningsledare, systemförvaltare and informationsägare, who hold no role
+/// (`Namn;E-post`, one per line after a header).
+pub const DEMO_OWNERS: &str = include_str!("../demo/people.csv");
+
+/// The demo's inventory as a systemförteckning: 15 förvaltningsobjekt, about 40 systems and 200 informationsmängder,
+/// imported through the ordinary importer.
+pub const DEMO_INVENTORY: &[u8] = include_bytes!("../demo/systemforteckning.csv");
 
 /// Loads a plan as a new demo organisation in one transaction: all of it, with an audit event per row, or nothing.
 #[tracing::instrument(skip_all, err)]
@@ -230,6 +242,24 @@ pub async fn load(db: &DatabaseConnection, plan: &DemoPlan) -> Result<DemoSummar
             people::grant_role(&txn, &ctx, organisation.id, person.id, grant).await?;
         }
     }
+    let owners = DEMO_OWNERS.lines().skip(1).filter_map(|line| line.split_once(';'));
+    for (index, (name, email)) in owners.enumerate() {
+        let identity = SignInIdentity {
+            issuer: DEMO_ISSUER.to_owned(),
+            subject: format!("demo-owner-{}", index + 1),
+            display_name: name.trim().to_owned(),
+            email: Some(email.trim().to_owned()),
+            groups: Vec::new(),
+        };
+        people::create(&txn, &ctx, organisation.id, &identity).await?;
+    }
+    if plan.with_inventory {
+        let sheets = lis_sheets::read(DEMO_INVENTORY).map_err(|err| StoreError::Import(err.to_string()))?;
+        let report = inventory_import::apply(&txn, &ctx, organisation.id, &sheets, &NoProgress).await?;
+        if !report.is_acceptable() {
+            return Err(StoreError::Import(report.to_text()));
+        }
+    }
     txn.commit().await?;
     Ok(DemoSummary {
         organisation_id: organisation.id,
@@ -257,6 +287,7 @@ async fn create_unit(
         name: planned.name.clone(),
         kind: planned.kind,
         position,
+        external_id: None,
     };
     Ok(organisation::create_org_unit(txn, ctx, organisation_id, new).await?.id)
 }

@@ -4,6 +4,9 @@
 pub mod audit_event;
 pub mod catalogue_mapping;
 pub mod catalogue_version;
+pub mod import_upload;
+pub mod inventory_item;
+pub mod inventory_relation;
 pub mod org_unit;
 pub mod organisation;
 pub mod person;

@@ -59,6 +59,21 @@ pub enum StoreError {
         /// Which one.
         id: String,
     },
+    /// A förvaltningsobjekt still has systems in use and cannot be retired.
+    #[error("retire or move these systems first: {}", names.join(", "))]
+    RetireBlocked {
+        /// The systems' names.
+        names: Vec<String>,
+    },
+    /// A relation would make a system run on itself.
+    #[error("this would make a cycle: {}", names.join(" → "))]
+    Cycle {
+        /// The names along the cycle, starting and ending with the same record.
+        names: Vec<String>,
+    },
+    /// An import was refused; the text says why, row by row.
+    #[error("the import was refused:\n{0}")]
+    Import(String),
     /// The database refused or failed a statement.
     #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),

@@ -47,6 +47,8 @@ fn resource_name(resource: Resource) -> &'static str {
         Resource::OwnAccount => "own_account",
         Resource::Catalog => "catalog",
         Resource::Soa => "soa",
+        Resource::Inventory => "inventory",
+        Resource::InventoryItem { .. } => "inventory_item",
     }
 }
 

@@ -100,7 +100,11 @@ impl From<StoreError> for WebError {
                 status: StatusCode::FORBIDDEN,
                 cause: err.to_string(),
             },
-            StoreError::Conflict { .. } | StoreError::AlreadyExists { .. } => Self::Conflict(err.to_string()),
+            StoreError::Conflict { .. }
+            | StoreError::AlreadyExists { .. }
+            | StoreError::RetireBlocked { .. }
+            | StoreError::Cycle { .. }
+            | StoreError::Import(_) => Self::Conflict(err.to_string()),
             StoreError::InvalidDatabaseUrl { .. }
             | StoreError::InvalidName { .. }
             | StoreError::Database(_)

@@ -8,5 +8,7 @@ pub mod catalog;
 pub mod catalogues;
 pub mod health;
 pub mod home;
+pub mod inventory;
+pub mod inventory_io;
 pub mod soa;
 pub mod statics;

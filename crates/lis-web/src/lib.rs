@@ -5,10 +5,12 @@
 
 mod audit_log;
 pub mod auth;
+mod download;
 mod error;
 mod form;
 mod handlers;
 pub mod i18n;
+pub mod inventory_files;
 mod middleware;
 mod page;
 mod router;

@@ -40,6 +40,8 @@ struct UserView<'a> {
 #[derive(Serialize)]
 struct MenuView {
     catalog: bool,
+    inventory: bool,
+    mine: bool,
     people: bool,
     role_mapping: bool,
 }
@@ -87,6 +89,8 @@ pub fn render(
         csrf_token: env.visitor.csrf_token(),
         menu: MenuView {
             catalog: may_view(Resource::Catalog),
+            inventory: may_view(Resource::Inventory),
+            mine: signed_in.is_some(),
             people: may_view(Resource::People),
             role_mapping: may_view(Resource::RoleMapping),
         },

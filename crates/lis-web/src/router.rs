@@ -10,7 +10,7 @@ use tower_http::csrf::CsrfLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::handlers::{account, admin, auth, catalog, catalogues, health, home, soa, statics};
+use crate::handlers::{account, admin, auth, catalog, catalogues, health, home, inventory, inventory_io, soa, statics};
 use crate::middleware::{self, REQUEST_ID_HEADER};
 use crate::{AppState, WebError};
 
@@ -49,6 +49,35 @@ fn routes(demo: bool) -> Routes {
         // Pages
         .add(Method::GET, "/", get(home::home))
         .add(Method::GET, "/me", get(account::me))
+        .add(Method::GET, "/mine", get(inventory::mine))
+        // The inventory
+        .add(Method::GET, "/inventory", get(inventory::overview))
+        .add(Method::GET, "/inventory/export.csv", get(inventory_io::export_csv))
+        .add(Method::GET, "/inventory/export.xlsx", get(inventory_io::export_xlsx))
+        .add(Method::GET, "/inventory/import", get(inventory_io::import_form))
+        .add(
+            Method::POST,
+            "/inventory/import",
+            post(inventory_io::upload).layer(axum::extract::DefaultBodyLimit::max(inventory_io::MAX_UPLOAD_BYTES)),
+        )
+        .add(
+            Method::POST,
+            "/inventory/import/{upload}/apply",
+            post(inventory_io::apply),
+        )
+        .add(Method::GET, "/inventory/{kind}", get(inventory::list))
+        .add(Method::POST, "/inventory/{kind}", post(inventory::create))
+        .add(Method::GET, "/inventory/{kind}/new", get(inventory::new_form))
+        .add(Method::GET, "/items/{item}", get(inventory::show))
+        .add(Method::POST, "/items/{item}", post(inventory::save))
+        .add(Method::GET, "/items/{item}/edit", get(inventory::edit_form))
+        .add(Method::POST, "/items/{item}/retire", post(inventory::retire))
+        .add(Method::POST, "/items/{item}/relations", post(inventory::relate))
+        .add(
+            Method::POST,
+            "/items/{item}/relations/{relation}/remove",
+            post(inventory::unrelate),
+        )
         // The catalogue
         .add(Method::GET, "/catalog", get(catalog::catalog))
         .add(Method::GET, "/catalog/profile", get(catalog::profile))

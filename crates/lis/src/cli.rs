@@ -30,6 +30,53 @@ pub enum Command {
     /// Work with the control catalogue.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Import data from a file.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Export data to a file.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+/// The import commands.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import org units, förvaltningsobjekt, systems, informationsmängder and their relations from a CSV or XLSX
+    /// file (the systemförteckning layout): every row or none. Exits with 1 when any row is refused.
+    Inventory {
+        /// The CSV or XLSX file.
+        file: PathBuf,
+        /// Only show what would be done; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+}
+
+/// The export commands.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Export the inventory: one combined CSV in the systemförteckning layout, or a workbook with a sheet per kind.
+    Inventory {
+        /// What to write.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: InventoryFormat,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+}
+
+/// The formats of `lis export inventory`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum InventoryFormat {
+    /// Semicolon-separated, UTF-8 with a byte-order mark.
+    Csv,
+    /// An Excel workbook.
+    Xlsx,
 }
 
 /// The catalogue commands.

@@ -3,11 +3,14 @@
 use std::path::Path;
 
 use anyhow::{Result, anyhow};
-use lis_store::{DatabaseConnection, DatabaseUrl};
+use lis_store::{DatabaseConnection, DatabaseUrl, TransactionTrait};
 use lis_web::{App, AppState, Templates, WebConfig};
 use tracing_subscriber::EnvFilter;
 
-use crate::cli::{CatalogCommand, Command, DemoArgs, ExportFormat, HttpArgs, MigrateArgs, ServeArgs};
+use crate::cli::{
+    CatalogCommand, Command, DemoArgs, ExportCommand, ExportFormat, HttpArgs, ImportCommand, InventoryFormat,
+    MigrateArgs, ServeArgs,
+};
 use crate::config;
 
 /// Sets up logging to standard error with the given filter.
@@ -31,6 +34,12 @@ pub async fn run(command: Command) -> Result<()> {
         Command::Demo(args) => demo(args).await,
         Command::Migrate(args) => migrate(args).await,
         Command::Catalog(CatalogCommand::Check { dir, extra }) => check_catalog(&dir, extra.as_deref()),
+        Command::Import(ImportCommand::Inventory { file, dry_run, storage }) => {
+            import_inventory(&file, dry_run, &storage).await
+        }
+        Command::Export(ExportCommand::Inventory { format, out, storage }) => {
+            export_inventory(format, &out, &storage).await
+        }
         Command::Catalog(CatalogCommand::ImportOscal { file, storage }) => import_oscal(&file, &storage).await,
         Command::Catalog(CatalogCommand::Export {
             format,
@@ -131,6 +140,113 @@ async fn import_oscal(file: &Path, storage: &crate::cli::StorageArgs) -> Result<
         "imported {:?} version {} with {} controls as catalogue {}",
         stored.title, stored.version, stored.control_count, stored.id
     );
+    db.close()
+        .await
+        .map_err(|err| anyhow!("cannot close the database connection: {err}"))
+}
+
+/// Connects to the database of `storage`, migrating it, and finds (or on a new installation creates) the
+/// organisation LIS serves.
+async fn open_organisation(storage: &crate::cli::StorageArgs) -> Result<(DatabaseConnection, i64)> {
+    let url = config::database_url(storage.database_url.as_deref(), &storage.data_dir)?;
+    if url.sqlite_file().is_some() {
+        config::prepare_data_dir(&storage.data_dir)?;
+    }
+    let db = connect_and_migrate(&url).await?;
+    // On a new installation the organisation is created as `lis serve` would, so that a municipality can bring
+    // its spreadsheets in before anyone signs in.
+    let name = std::env::var("LIS_ORGANISATION_NAME").unwrap_or_else(|_| "Organisationen".to_owned());
+    let organisation = lis_store::setup::ensure_organisation(&db, &name, &[])
+        .await
+        .map_err(|err| anyhow!("cannot prepare the organisation: {err}"))?;
+    Ok((db, organisation.id))
+}
+
+/// Progress of an import, on standard error.
+struct StderrProgress;
+
+impl lis_store::inventory_import::Progress for StderrProgress {
+    fn report(&self, stage: lis_store::inventory_import::Stage, done: usize, total: usize) {
+        use lis_store::inventory_import::Stage;
+        let every = (total / 10).max(1000);
+        if done == total || done.is_multiple_of(every) {
+            let what = match stage {
+                Stage::Read => "lästa",
+                Stage::Validated => "kontrollerade",
+                Stage::Written => "skrivna",
+            };
+            eprintln!("{done} av {total} rader {what}");
+        }
+    }
+}
+
+/// `lis import inventory FILE [--dry-run]`: the import's report on standard output; exit 1 when a row is refused.
+async fn import_inventory(file: &Path, dry_run: bool, storage: &crate::cli::StorageArgs) -> Result<()> {
+    use std::io::Write as _;
+    let bytes = std::fs::read(file).map_err(|e| anyhow!("cannot read {} ({e})", file.display()))?;
+    let sheets = lis_sheets::read(&bytes).map_err(|e| anyhow!("{}: {}", file.display(), e.message_sv()))?;
+    let (db, organisation_id) = open_organisation(storage).await?;
+    let report = if dry_run {
+        lis_store::inventory_import::plan(&db, organisation_id, &sheets, &StderrProgress)
+            .await
+            .map_err(unreachable)?
+    } else {
+        let txn = db.begin().await.map_err(|e| unreachable(e.into()))?;
+        let ctx = lis_store::audit::ChangeContext::system("import");
+        let report = lis_store::inventory_import::apply(&txn, &ctx, organisation_id, &sheets, &StderrProgress)
+            .await
+            .map_err(|e| anyhow!("the import failed and nothing was written: {e}"))?;
+        if report.is_acceptable() {
+            txn.commit().await.map_err(|e| unreachable(e.into()))?;
+        }
+        report
+    };
+    std::io::stdout()
+        .write_all(report.to_text().as_bytes())
+        .map_err(|e| anyhow!("cannot write the report ({e})"))?;
+    db.close()
+        .await
+        .map_err(|err| anyhow!("cannot close the database connection: {err}"))?;
+    if report.is_acceptable() {
+        if dry_run {
+            eprintln!("provkörning: inget sparades");
+        }
+        Ok(())
+    } else {
+        Err(anyhow!(
+            "{}: inget importerades ({} rader avvisade)",
+            file.display(),
+            report.rejected()
+        ))
+    }
+}
+
+/// `lis export inventory --format csv|xlsx --out FILE`.
+async fn export_inventory(format: InventoryFormat, out: &Path, storage: &crate::cli::StorageArgs) -> Result<()> {
+    let (db, organisation_id) = open_organisation(storage).await?;
+    let tables = lis_web::inventory_files::tables(&db, organisation_id)
+        .await
+        .map_err(unreachable)?;
+    let bytes = match format {
+        InventoryFormat::Csv => lis_web::inventory_files::csv(&tables),
+        InventoryFormat::Xlsx => lis_web::inventory_files::xlsx(&tables),
+    }
+    .map_err(|e| anyhow!("cannot write the export: {e}"))?;
+    let txn = db.begin().await.map_err(|e| unreachable(e.into()))?;
+    let change = lis_store::audit::Change {
+        organisation_id: Some(organisation_id),
+        action: lis_domain::AuditAction::Export,
+        subject: lis_domain::SubjectRef::new("report", "inventory"),
+        before: None,
+        after: Some(
+            serde_json::json!({ "format": format!("{format:?}").to_lowercase(), "file": out.display().to_string() }),
+        ),
+    };
+    lis_store::audit::append(&txn, &lis_store::audit::ChangeContext::system("export"), change)
+        .await
+        .map_err(unreachable)?;
+    std::fs::write(out, bytes).map_err(|e| anyhow!("cannot write {} ({e})", out.display()))?;
+    txn.commit().await.map_err(|e| unreachable(e.into()))?;
     db.close()
         .await
         .map_err(|err| anyhow!("cannot close the database connection: {err}"))

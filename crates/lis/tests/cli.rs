@@ -503,3 +503,154 @@ async fn serve_keeps_its_catalogue_when_the_local_requirements_are_broken(backen
 }
 
 on_both_databases!(serve_keeps_its_catalogue_when_the_local_requirements_are_broken);
+
+/// A small systemförteckning: a unit under a new top unit, a förvaltningsobjekt, a system on a platform, an
+/// informationsmängd held by the system. Swedish headers in mixed case, semicolons, a byte-order mark and åäö.
+const SMALL_INVENTORY: &str = "\u{feff}Typ;Externt id;NAMN;Organisationsenhet;enhetstyp;Förvaltningsobjekt;Livscykel;Körs på;Lagras i;Sekretess;OSL-hänvisning\r\n\
+    organisationsenhet;E1;Kommunstyrelsen;;nämnd;;;;;;\r\n\
+    organisationsenhet;E2;Socialförvaltningen;Kommunstyrelsen;förvaltning;;;;;;\r\n\
+    förvaltningsobjekt;FO-1;Socialtjänst;Socialförvaltningen;;;;;;;\r\n\
+    system;S-1;Verksamhetssystem för socialtjänst;;;Socialtjänst;i drift;Serverplattform;;;\r\n\
+    system;S-2;Serverplattform;;;Socialtjänst;i drift;;;;\r\n\
+    informationsmängd;I-1;Utredningar om barn och unga;Socialförvaltningen;;;;;Verksamhetssystem för socialtjänst;ja;26 kap. 1 § OSL\r\n";
+
+#[test]
+fn import_and_export_of_the_inventory_from_the_command_line() {
+    let dir = TempDir::new();
+    let data = dir.path().to_str().expect("utf-8");
+    let file = dir.path().join("systemforteckning.csv");
+    std::fs::write(&file, SMALL_INVENTORY).expect("write");
+    let file = file.to_str().expect("utf-8");
+
+    // A dry run on a new installation reports and writes nothing.
+    let dry = finish(
+        lis(&["import", "inventory", file, "--dry-run", "--data-dir", data])
+            .spawn()
+            .expect("start"),
+    );
+    let stdout = String::from_utf8_lossy(&dry.stdout);
+    assert!(dry.status.success(), "{}", String::from_utf8_lossy(&dry.stderr));
+    assert!(
+        stdout.contains("6 nya, 0 ändrade, 0 oförändrade, 0 avvisade"),
+        "{stdout}"
+    );
+    let again = finish(
+        lis(&["import", "inventory", file, "--dry-run", "--data-dir", data])
+            .spawn()
+            .expect("start"),
+    );
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("6 nya"),
+        "the dry run wrote nothing"
+    );
+
+    // The import, with progress on standard error.
+    let applied = finish(
+        lis(&["import", "inventory", file, "--data-dir", data])
+            .spawn()
+            .expect("start"),
+    );
+    let stderr = String::from_utf8_lossy(&applied.stderr);
+    assert!(applied.status.success(), "{stderr}");
+    assert!(stderr.contains("6 av 6 rader skrivna"), "{stderr}");
+
+    // Exported, and the export imports as a no-op; a second export is byte for byte the same.
+    let exported = dir.path().join("export.csv");
+    let exported_again = dir.path().join("export-again.csv");
+    for out in [&exported, &exported_again] {
+        let out = out.to_str().expect("utf-8");
+        let run = finish(
+            lis(&[
+                "export",
+                "inventory",
+                "--format",
+                "csv",
+                "--out",
+                out,
+                "--data-dir",
+                data,
+            ])
+            .spawn()
+            .expect("start"),
+        );
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    }
+    let first = std::fs::read(&exported).expect("read");
+    assert_eq!(
+        first,
+        std::fs::read(&exported_again).expect("read"),
+        "two exports differ"
+    );
+    let text = String::from_utf8(first[3..].to_vec()).expect("utf-8");
+    assert!(first.starts_with(b"\xEF\xBB\xBF"), "a byte-order mark");
+    assert!(
+        text.contains("system;S-1;Verksamhetssystem för socialtjänst;"),
+        "{text}"
+    );
+    let round = finish(
+        lis(&[
+            "import",
+            "inventory",
+            exported.to_str().expect("utf-8"),
+            "--dry-run",
+            "--data-dir",
+            data,
+        ])
+        .spawn()
+        .expect("start"),
+    );
+    let stdout = String::from_utf8_lossy(&round.stdout);
+    assert!(
+        stdout.contains("0 nya, 0 ändrade, 6 oförändrade, 0 avvisade"),
+        "{stdout}"
+    );
+
+    // A refused row: exit status 1, the row, column, value and reason on standard output, nothing written.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "Typ;Namn;Förvaltningsobjekt\nsystem;Nytt system;Finns inte\n").expect("write");
+    let refused = finish(
+        lis(&["import", "inventory", bad.to_str().expect("utf-8"), "--data-dir", data])
+            .spawn()
+            .expect("start"),
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&refused.stdout);
+    assert!(
+        stdout
+            .contains("rad 2, kolumn Förvaltningsobjekt, värde ”Finns inte”: Inget förvaltningsobjekt med det namnet"),
+        "{stdout}"
+    );
+    let xlsx = dir.path().join("export.xlsx");
+    let run = finish(
+        lis(&[
+            "export",
+            "inventory",
+            "--format",
+            "xlsx",
+            "--out",
+            xlsx.to_str().expect("utf-8"),
+            "--data-dir",
+            data,
+        ])
+        .spawn()
+        .expect("start"),
+    );
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let round = finish(
+        lis(&[
+            "import",
+            "inventory",
+            xlsx.to_str().expect("utf-8"),
+            "--dry-run",
+            "--data-dir",
+            data,
+        ])
+        .spawn()
+        .expect("start"),
+    );
+    let stdout = String::from_utf8_lossy(&round.stdout);
+    assert!(
+        stdout.contains("0 nya, 0 ändrade, 6 oförändrade, 0 avvisade"),
+        "the workbook imports unchanged: {stdout}"
+    );
+}

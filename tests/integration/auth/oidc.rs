@@ -178,6 +178,7 @@ async fn roles_follow_the_groups_at_every_sign_in(backend: Backend) {
         name: "IT-enheten".into(),
         kind: unit,
         position: 0,
+        external_id: None,
     };
     let it_unit = lis_store::organisation::create_org_unit(&txn, &ctx, organisation, new)
         .await

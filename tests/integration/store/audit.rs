@@ -1,6 +1,8 @@
 //! Every write leaves an audit event in its own transaction; a failure halfway leaves neither change nor event.
 
-use lis_store::entity::{audit_event, org_unit, organisation, person, role_assignment};
+use lis_store::entity::{
+    audit_event, inventory_item, inventory_relation, org_unit, organisation, person, role_assignment,
+};
 use lis_tests::{Backend, TestApp, on_both_databases};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 
@@ -20,12 +22,19 @@ async fn the_demo_loader_audits_every_write(backend: Backend) {
         .into_iter()
         .filter(|e| e.subject_kind != "catalogue_version")
         .collect();
+    let items = inventory_item::Entity::find().count(&app.db).await.expect("items");
+    let relations = inventory_relation::Entity::find()
+        .count(&app.db)
+        .await
+        .expect("relations");
+    let owners = lis_store::demo::DEMO_OWNERS.lines().skip(1).count();
     assert_eq!(units.len(), summary.units);
-    assert_eq!(people.len(), lis_store::demo::DEMO_PEOPLE.len());
+    assert_eq!(people.len(), lis_store::demo::DEMO_PEOPLE.len() + owners);
     assert_eq!(grants.len(), 4, "one role for each demo person but the one without");
+    assert!(items > 250 && relations > 250, "{items} records, {relations} relations");
     assert_eq!(
-        events.len(),
-        1 + units.len() + people.len() + grants.len(),
+        events.len() as u64,
+        1 + (units.len() + people.len() + grants.len()) as u64 + items + relations,
         "one event per written row"
     );
     assert!(

@@ -3,13 +3,12 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use lis_domain::soa::{Justification, SoaProblem, check_soa};
-use lis_domain::{Action, AuditAction, Resource, SubjectRef};
+use lis_domain::{Action, Resource};
 use lis_reports::{SoaCell, soa_table};
 use lis_store::TransactionTrait;
-use lis_store::audit::Change;
 use lis_store::entity::soa_entry;
 use lis_store::soa::SoaDecision;
 use serde::{Deserialize, Serialize};
@@ -254,35 +253,6 @@ async fn table(state: &AppState, organisation_id: i64) -> Result<lis_reports::Ta
     Ok(soa_table(&state.catalog, &cells))
 }
 
-/// Records an export in the audit trail.
-async fn audit_export(state: &AppState, user: &CurrentUser, format: &str) -> Result<(), WebError> {
-    let ctx = user.change_context();
-    let change = Change {
-        organisation_id: Some(user.0.person.organisation_id),
-        action: AuditAction::Export,
-        subject: SubjectRef::new("report", "soa"),
-        before: None,
-        after: Some(serde_json::json!({ "format": format })),
-    };
-    let txn = state.db.begin().await.map_err(lis_store::StoreError::from)?;
-    lis_store::audit::append(&txn, &ctx, change).await?;
-    txn.commit().await.map_err(lis_store::StoreError::from)?;
-    Ok(())
-}
-
-fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
-        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
-    (
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 /// `GET /soa.csv`: the SoA for Excel (semicolons, UTF-8 with BOM).
 pub async fn csv(State(state): State<AppState>, user: CurrentUser) -> Result<Response, WebError> {
     user.authorize(&state, Action::View, Resource::Soa).await?;
@@ -290,8 +260,8 @@ pub async fn csv(State(state): State<AppState>, user: CurrentUser) -> Result<Res
         .await?
         .to_csv()
         .map_err(|e| WebError::Internal(e.to_string()))?;
-    audit_export(&state, &user, "csv").await?;
-    Ok(download(bytes, "text/csv; charset=utf-8", "soa.csv"))
+    crate::download::audit_export(&state, &user, "soa", "csv").await?;
+    Ok(crate::download::attachment(bytes, crate::download::CSV, "soa.csv"))
 }
 
 /// `GET /soa.xlsx`: the SoA as a workbook.
@@ -301,10 +271,6 @@ pub async fn xlsx(State(state): State<AppState>, user: CurrentUser) -> Result<Re
         .await?
         .to_xlsx()
         .map_err(|e| WebError::Internal(e.to_string()))?;
-    audit_export(&state, &user, "xlsx").await?;
-    Ok(download(
-        bytes,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "soa.xlsx",
-    ))
+    crate::download::audit_export(&state, &user, "soa", "xlsx").await?;
+    Ok(crate::download::attachment(bytes, crate::download::XLSX, "soa.xlsx"))
 }

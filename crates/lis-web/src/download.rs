@@ -1,0 +1,51 @@
+//! Files LIS hands out: sent as attachments, and recorded in the audit trail.
+
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use lis_domain::{AuditAction, SubjectRef};
+use lis_store::TransactionTrait;
+use lis_store::audit::Change;
+
+use crate::auth::CurrentUser;
+use crate::{AppState, WebError};
+
+/// The content type of the CSV exports.
+pub(crate) const CSV: &str = "text/csv; charset=utf-8";
+
+/// The content type of the XLSX exports.
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// Records in the audit trail that `user` exported `report` in `format`.
+pub(crate) async fn audit_export(
+    state: &AppState,
+    user: &CurrentUser,
+    report: &str,
+    format: &str,
+) -> Result<(), WebError> {
+    let ctx = user.change_context();
+    let change = Change {
+        organisation_id: Some(user.0.person.organisation_id),
+        action: AuditAction::Export,
+        subject: SubjectRef::new("report", report),
+        before: None,
+        after: Some(serde_json::json!({ "format": format })),
+    };
+    let txn = state.db.begin().await.map_err(lis_store::StoreError::from)?;
+    lis_store::audit::append(&txn, &ctx, change).await?;
+    txn.commit().await.map_err(lis_store::StoreError::from)?;
+    Ok(())
+}
+
+/// A file the browser saves rather than shows.
+pub(crate) fn attachment(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
+}
