@@ -12,6 +12,7 @@ mod m20261125_000003_soa;
 mod m20261125_000004_catalogue_version;
 mod m20261125_000005_catalogue_mapping;
 mod m20261126_000006_inventory;
+mod m20261126_000007_api_tokens;
 
 /// The list of LIS's migrations, oldest first.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_catalogue_version::Migration),
             Box::new(m20261125_000005_catalogue_mapping::Migration),
             Box::new(m20261126_000006_inventory::Migration),
+            Box::new(m20261126_000007_api_tokens::Migration),
         ]
     }
 }

@@ -8,8 +8,8 @@ use axum::http::{Method, Request, StatusCode, header};
 use lis_domain::Role;
 use lis_store::TransactionTrait;
 use lis_store::entity::{
-    audit_event, inventory_item, inventory_relation, org_unit, organisation, person, role_assignment, role_mapping,
-    session,
+    api_token, audit_event, inventory_item, inventory_relation, org_unit, organisation, person, role_assignment,
+    role_mapping, session,
 };
 use lis_tests::{Backend, TestApp, TestResponse, TestSession, on_both_databases};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
@@ -29,7 +29,11 @@ fn matrix() -> Vec<Row> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/authorization.md");
     let text = std::fs::read_to_string(path).expect("docs/authorization.md");
     text.lines()
-        .filter(|line| line.starts_with("| GET") || line.starts_with("| POST"))
+        .filter(|line| {
+            ["| GET", "| POST", "| PUT"]
+                .iter()
+                .any(|method| line.starts_with(method))
+        })
         .map(|line| {
             let cells: Vec<String> = line
                 .trim_matches('|')
@@ -70,7 +74,7 @@ fn the_matrix_names_every_route_and_only_routes() {
     for row in matrix() {
         for cell in &row.expected {
             assert!(
-                ["public", "allow", "deny", "sign-in"].contains(&cell.as_str()),
+                ["public", "allow", "deny", "sign-in", "401"].contains(&cell.as_str()),
                 "{row:?}"
             );
         }
@@ -119,13 +123,23 @@ async fn snapshot(app: &TestApp) -> String {
         .all(db)
         .await
         .expect("q");
+    // Tokens as issued and revoked; the time of last use is not a change of data.
+    let tokens: Vec<(i64, String, String, Option<String>)> = api_token::Entity::find()
+        .order_by_asc(api_token::Column::Id)
+        .all(db)
+        .await
+        .expect("q")
+        .into_iter()
+        .map(|t| (t.id, t.name, t.role, t.revoked_at.map(|at| at.to_rfc3339())))
+        .collect();
     let changes = audit_event::Entity::find()
         .filter(audit_event::Column::Action.ne("access_denied"))
         .count(db)
         .await
         .expect("q");
     format!(
-        "{organisations:?}\n{units}\n{people:?}\n{roles:?}\n{mapping:?}\n{sessions:?}\n{changes}\n{items:?}\n{relations:?}"
+        "{organisations:?}\n{units}\n{people:?}\n{roles:?}\n{mapping:?}\n{sessions:?}\n{changes}\n{items:?}\n{relations:?}\n\
+         {tokens:?}"
     )
 }
 
@@ -170,13 +184,34 @@ async fn fresh_system(app: &TestApp, n: i64) -> (i64, i64) {
     (ids[0], relation.id)
 }
 
+/// How a visitor presents themselves: a browser session, and for the API an API token of their role.
+struct Visitor {
+    session: Option<TestSession>,
+    token: Option<String>,
+}
+
+/// The JSON body an API route is sent in the walk.
+fn api_body(row: &Row, target: &TestSession) -> Option<serde_json::Value> {
+    let n = target.person_id;
+    match (row.method.as_str(), row.route.as_str()) {
+        ("POST", "/api/v1/inventory/{kind}") => Some(serde_json::json!({ "name": format!("Matrissystem API {n}") })),
+        ("PUT", "/api/v1/items/{item}") => Some(serde_json::json!({
+            "version": 1,
+            "properties": { "name": format!("Matris {n} ändrad via API") },
+        })),
+        ("POST", "/api/v1/items/{item}/retire") => Some(serde_json::json!({ "version": 1 })),
+        _ => None,
+    }
+}
+
 async fn send(
     app: &TestApp,
     row: &Row,
-    visitor: Option<&TestSession>,
+    who: &Visitor,
     target: &TestSession,
-    (item, relation): (i64, i64),
+    (item, relation, token): (i64, i64, i64),
 ) -> TestResponse {
+    let session = who.session.as_ref();
     let catalogue = if row.route.contains("{catalogue}") {
         imported_catalogue(app).await.to_string()
     } else {
@@ -189,9 +224,10 @@ async fn send(
         .replace("{item}", &item.to_string())
         .replace("{relation}", &relation.to_string())
         .replace("{control}", "5.1")
-        .replace("{catalogue}", &catalogue);
+        .replace("{catalogue}", &catalogue)
+        .replace("{token}", &token.to_string());
     // An upload of the visitor's own to apply.
-    let uri = match (row.route.contains("{upload}"), visitor) {
+    let uri = match (row.route.contains("{upload}"), session) {
         (true, Some(session)) => {
             let organisation_id = app.organisation_id().await;
             let content = format!("Typ;Namn\nsystem;Matrisimport {}\n", target.person_id).into_bytes();
@@ -209,17 +245,47 @@ async fn send(
         (true, None) => uri.replace("{upload}", "1"),
         (false, _) => uri,
     };
+    // An import of the visitor's own to look at, started through the page when the visitor may import.
+    let uri = if uri.contains("{job}") {
+        let job = match session {
+            Some(session) => {
+                let file = format!("Typ;Namn\nsystem;Matrisjobb {}\n", target.person_id);
+                let started = app
+                    .post_multipart_as(session, "/inventory/import", "file", "m.csv", file.as_bytes())
+                    .await;
+                if started.header("location").starts_with("/inventory/import/jobs/") {
+                    wait_for_import(app, session, started.header("location")).await;
+                }
+                started
+                    .header("location")
+                    .rsplit('/')
+                    .next()
+                    .filter(|id| !id.is_empty())
+                    .unwrap_or("1")
+                    .to_owned()
+            }
+            None => "1".to_owned(),
+        };
+        uri.replace("{job}", &job)
+    } else {
+        uri
+    };
     let mut request = Request::builder().method(row.method.clone()).uri(&uri);
-    if let Some(session) = visitor {
+    if let Some(token) = &who.token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    } else if let Some(session) = session {
         request = request.header(header::COOKIE, &session.cookie);
     }
-    let body = if row.method == Method::POST && row.route == "/inventory/import" {
+    let body = if let Some(json) = api_body(row, target) {
+        request = request.header(header::CONTENT_TYPE, "application/json");
+        Body::from(json.to_string())
+    } else if row.method == Method::POST && row.route == "/inventory/import" {
         let boundary = "matrix-boundary";
         request = request.header(
             header::CONTENT_TYPE,
             format!("multipart/form-data; boundary={boundary}"),
         );
-        let token = visitor.map(|s| s.csrf_token.as_str()).unwrap_or_default();
+        let token = session.map(|s| s.csrf_token.as_str()).unwrap_or_default();
         Body::from(format!(
             "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n--{boundary}\r\n\
              Content-Disposition: form-data; name=\"file\"; filename=\"m.csv\"\r\n\r\nTyp;Namn\nsystem;Matrisfil {}\r\n\
@@ -228,10 +294,11 @@ async fn send(
         ))
     } else if row.method == Method::POST {
         request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-        let token = visitor.map(|s| s.csrf_token.as_str()).unwrap_or_default();
+        let token = session.map(|s| s.csrf_token.as_str()).unwrap_or_default();
         let mut fields = vec![format!("csrf_token={token}")];
         match row.route.as_str() {
             "/admin/role-mapping" => fields.push("mapping=matrix-group%3Dauditor".to_owned()),
+            "/admin/api-tokens" => fields.push("name=Matrisnyckel&role=auditor&validity=30".to_owned()),
             "/auth/demo" => fields.push(format!("person_id={}", target.person_id)),
             "/soa/{control}" => fields.push("in_use=nej&justification=riskanalys&version=0".to_owned()),
             "/catalogs/{catalogue}/mapping" => fields.push("mapping=s1.1.1%3D5.2".to_owned()),
@@ -249,28 +316,65 @@ async fn send(
     app.request(request.body(body).expect("request")).await
 }
 
+/// Waits until the import whose page is `page` has finished.
+async fn wait_for_import(app: &TestApp, session: &TestSession, page: &str) {
+    for _ in 0..500 {
+        if !app.get_as(session, page).await.body.contains("data-refresh") {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the import at {page} did not finish");
+}
+
 async fn every_route_answers_every_visitor_as_the_matrix_says(backend: Backend) {
     for row in matrix() {
         let app = TestApp::demo(backend).await;
         for (column, visitor_kind) in VISITORS.iter().enumerate() {
             let expected = row.expected[column].as_str();
-            let visitor = match *visitor_kind {
-                "anonymous" => None,
-                "no role" => Some(app.sign_in_as(None).await),
-                role => Some(app.sign_in_as(Some(role.parse::<Role>().expect("a role"))).await),
+            let role = match *visitor_kind {
+                "anonymous" | "no role" => None,
+                role => Some(role.parse::<Role>().expect("a role")),
             };
+            let session = match *visitor_kind {
+                "anonymous" => None,
+                _ => Some(app.sign_in_as(role).await),
+            };
+            // The API is walked with a token of the visitor's role; tokens always have a role, so the visitor
+            // without one comes with their session.
+            let token = match (&session, role) {
+                (Some(session), Some(role)) if row.route.starts_with("/api/v1/") => {
+                    Some(app.issue_token(session.person_id, role).await.1)
+                }
+                _ => None,
+            };
+            let visitor = Visitor { session, token };
             // A fresh person to act on, so that one visitor's allowed change does not hide another's refusal.
             let target = app.sign_in_as(Some(Role::It)).await;
             // A fresh system (and a platform it runs on) to act on, so that one visitor's change does not hide
             // another's refusal.
-            let fixture = if row.route.contains("{item}") {
+            let (item, relation) = if row.route.contains("{item}") {
                 fresh_system(&app, target.person_id).await
             } else {
                 (0, 0)
             };
+            // A fresh token to revoke, likewise.
+            let revocable = if row.route.contains("{token}") {
+                app.issue_token(target.person_id, Role::Auditor).await.0
+            } else {
+                0
+            };
+            let fixture = (item, relation, revocable);
             let before = snapshot(&app).await;
             let denials_before = denials(&app).await;
-            let response = send(&app, &row, visitor.as_ref(), &target, fixture).await;
+            let response = send(&app, &row, &visitor, &target, fixture).await;
+            // An import runs in the background: let it finish before the next visitor's snapshot.
+            if let (Some(session), true) = (
+                visitor.session.as_ref(),
+                response.header("location").starts_with("/inventory/import/jobs/"),
+            ) {
+                wait_for_import(&app, session, response.header("location")).await;
+            }
             let what = format!(
                 "{} {} as {visitor_kind}: {} {}",
                 row.method,
@@ -281,10 +385,25 @@ async fn every_route_answers_every_visitor_as_the_matrix_says(backend: Backend) 
             let to_sign_in =
                 response.status == StatusCode::SEE_OTHER && response.header("location").starts_with("/auth/login");
             let denied = denials(&app).await > denials_before;
+            let problem = response.header("content-type").starts_with("application/problem+json");
             match expected {
                 "sign-in" => assert!(to_sign_in, "expected a redirect to sign in: {what}"),
+                "401" => {
+                    assert_eq!(response.status, StatusCode::UNAUTHORIZED, "{what}");
+                    assert!(response.header("www-authenticate").starts_with("Bearer"), "{what}");
+                    assert!(problem, "a problem document: {what}");
+                    assert!(!denied, "nobody to refuse yet: {what}");
+                    assert_eq!(
+                        snapshot(&app).await,
+                        before,
+                        "an unauthenticated request changed the database: {what}"
+                    );
+                }
                 "deny" => {
                     assert_eq!(response.status, StatusCode::FORBIDDEN, "{what}");
+                    if row.route.starts_with("/api/") {
+                        assert!(problem, "the API refuses with a problem document: {what}");
+                    }
                     assert!(denied, "a refusal is audited: {what}");
                     assert_eq!(
                         snapshot(&app).await,

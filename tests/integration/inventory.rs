@@ -1,8 +1,7 @@
 //! The inventory: lists, records and their relations, the forms, concurrent edits, retirement, what an objektsägare
 //! may do, and the import and export of the systemförteckning, on both databases.
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::StatusCode;
 use lis_domain::Role;
 use lis_domain::inventory::{ItemKind, RelationKind};
 use lis_store::TransactionTrait;
@@ -485,35 +484,23 @@ async fn an_objektsagare_without_a_role_sees_and_changes_only_their_own(backend:
 
 /// Sends a file as the import form does.
 async fn upload(app: &TestApp, session: &TestSession, name: &str, bytes: &[u8]) -> TestResponse {
-    let boundary = "----lis-test-boundary";
-    let mut body = Vec::new();
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{}\r\n",
-            session.csrf_token
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: \
-             text/csv\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let request = Request::builder()
-        .method(Method::POST)
-        .uri("/inventory/import")
-        .header(header::COOKIE, &session.cookie)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .expect("request");
-    app.request(request).await
+    app.post_multipart_as(session, "/inventory/import", "file", name, bytes)
+        .await
+}
+
+/// Follows a redirect to an import's page and waits until the import running in the background has finished.
+async fn finished_job(app: &TestApp, session: &TestSession, started: &TestResponse) -> TestResponse {
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let page = started.header("location").to_owned();
+    assert!(page.starts_with("/inventory/import/jobs/"), "{page}");
+    for _ in 0..500 {
+        let response = app.get_as(session, &page).await;
+        if !response.body.contains("data-refresh") {
+            return response;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the import at {page} did not finish");
 }
 
 /// A file as a new user saves it from Swedish Excel: BOM, semicolons, headers in Swedish in their own case, åäö.
@@ -527,7 +514,8 @@ async fn a_new_users_spreadsheet_imports_after_a_preview(backend: Backend) {
     let app = TestApp::demo(backend).await;
     let ciso = app.sign_in_as(Some(Role::Ciso)).await;
     let items = count_items(&app).await;
-    let preview = upload(&app, &ciso, "förteckning.csv", NEW_USERS_FILE.as_bytes()).await;
+    let started = upload(&app, &ciso, "förteckning.csv", NEW_USERS_FILE.as_bytes()).await;
+    let preview = finished_job(&app, &ciso, &started).await;
     assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
     assert!(
         preview.body.contains("3 nya, 0 ändrade, 0 oförändrade, 0 avvisade"),
@@ -538,9 +526,10 @@ async fn a_new_users_spreadsheet_imports_after_a_preview(backend: Backend) {
     assert_eq!(count_items(&app).await, items, "a preview writes nothing");
     let start = preview.body.find("/inventory/import/").expect("the apply form") + "/inventory/import/".len();
     let id: String = preview.body[start..].chars().take_while(char::is_ascii_digit).collect();
-    let applied = app
+    let started = app
         .post_form_as(&ciso, &format!("/inventory/import/{id}/apply"), &[])
         .await;
+    let applied = finished_job(&app, &ciso, &started).await;
     assert_eq!(applied.status, StatusCode::OK, "{}", applied.body);
     assert!(applied.body.contains("Importen är genomförd"), "{}", applied.body);
     assert_eq!(count_items(&app).await, items + 3);
@@ -552,7 +541,8 @@ async fn a_new_users_spreadsheet_imports_after_a_preview(backend: Backend) {
     assert_eq!(held.len(), 1);
     assert_eq!(held[0].other.id, system.id);
     // The same file again changes nothing; an applied upload cannot be applied twice.
-    let again = upload(&app, &ciso, "förteckning.csv", NEW_USERS_FILE.as_bytes()).await;
+    let started = upload(&app, &ciso, "förteckning.csv", NEW_USERS_FILE.as_bytes()).await;
+    let again = finished_job(&app, &ciso, &started).await;
     assert!(
         again.body.contains("0 nya, 0 ändrade, 3 oförändrade, 0 avvisade"),
         "{}",
@@ -562,6 +552,10 @@ async fn a_new_users_spreadsheet_imports_after_a_preview(backend: Backend) {
         .post_form_as(&ciso, &format!("/inventory/import/{id}/apply"), &[])
         .await;
     assert_eq!(twice.status, StatusCode::NOT_FOUND);
+    // Someone else's import is not theirs to see.
+    let it = app.sign_in_as(Some(Role::It)).await;
+    let job_page = started.header("location");
+    assert_eq!(app.get_as(&it, job_page).await.status, StatusCode::NOT_FOUND);
 }
 
 /// The report for a file, as the command line prints it: the file's own problem, or the import's rows.

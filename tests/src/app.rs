@@ -194,6 +194,33 @@ impl TestApp {
         self.post_form(Some(&session.cookie), uri, &all).await
     }
 
+    /// Posts a `multipart/form-data` form as a session, as a browser sends a file: the session's CSRF token and one
+    /// file field.
+    pub async fn post_multipart_as(
+        &self,
+        session: &TestSession,
+        uri: &str,
+        field: &str,
+        file_name: &str,
+        content: &[u8],
+    ) -> TestResponse {
+        let boundary = "----lis-test-boundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{}\r\n--{boundary}\r\n\
+             Content-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n",
+            session.csrf_token
+        )
+        .into_bytes();
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = Request::post(uri).header(header::COOKIE, &session.cookie).header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        );
+        self.request(request.body(Body::from(body)).expect("request")).await
+    }
+
     /// Posts a form with exactly the given fields and cookie.
     pub async fn post_form(&self, cookie: Option<&str>, uri: &str, fields: &[(&str, &str)]) -> TestResponse {
         let body = fields
@@ -206,6 +233,45 @@ impl TestApp {
             request = request.header(header::COOKIE, cookie);
         }
         self.request(request.body(Body::from(body)).expect("request")).await
+    }
+
+    /// Issues an API token of `role` in the name of the person `issued_by`: (its id, its secret).
+    pub async fn issue_token(&self, issued_by: i64, role: Role) -> (i64, String) {
+        let organisation_id = self.organisation_id().await;
+        let ctx = ChangeContext::system("test");
+        let txn = self.db.begin().await.expect("begin");
+        let new = lis_store::api_tokens::NewToken {
+            name: format!("Testnyckel {role}"),
+            role,
+            expires_at: None,
+        };
+        let issued = lis_store::api_tokens::issue(&txn, &ctx, organisation_id, issued_by, new)
+            .await
+            .expect("issue a token");
+        txn.commit().await.expect("commit");
+        (issued.token.id, issued.secret)
+    }
+
+    /// Sends an API request with a bearer token (when given) and a JSON body (when given).
+    pub async fn api(
+        &self,
+        method: axum::http::Method,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> TestResponse {
+        let mut request = Request::builder().method(method).uri(uri);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let body = match body {
+            Some(json) => {
+                request = request.header(header::CONTENT_TYPE, "application/json");
+                Body::from(json.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.request(request.body(body).expect("request")).await
     }
 
     /// Sends any request.
@@ -286,6 +352,11 @@ impl TestResponse {
     /// A header's value as text, or "" when it is missing.
     pub fn header(&self, name: &str) -> &str {
         self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
+    }
+
+    /// The body as JSON; panics with the body when it is not JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|err| panic!("not JSON ({err}): {}", self.body))
     }
 
     /// The session cookie this response sets, as a `Cookie` header value (`lis_session=…`), if it sets one.

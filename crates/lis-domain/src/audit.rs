@@ -16,14 +16,22 @@ pub enum Actor {
     System(&'static str),
     /// A signed-in person, by their id.
     Person(i64),
+    /// An API token, by its id; the administrator who issued it is accountable for it.
+    Token {
+        /// The token's id.
+        id: i64,
+        /// The person who issued it.
+        issued_by: i64,
+    },
 }
 
 impl Actor {
-    /// The person's id, when a person acted.
+    /// The person accountable for the change: the person who acted, or the one who issued the token that did.
     pub fn person_id(&self) -> Option<i64> {
         match self {
             Self::System(_) => None,
             Self::Person(id) => Some(*id),
+            Self::Token { issued_by, .. } => Some(*issued_by),
         }
     }
 }
@@ -33,6 +41,7 @@ impl fmt::Display for Actor {
         match self {
             Self::System(part) => write!(f, "system:{part}"),
             Self::Person(id) => write!(f, "person:{id}"),
+            Self::Token { id, .. } => write!(f, "token:{id}"),
         }
     }
 }
@@ -107,6 +116,9 @@ mod tests {
         assert_eq!(Actor::Person(7).to_string(), "person:7");
         assert_eq!(Actor::Person(7).person_id(), Some(7));
         assert_eq!(Actor::System("demo").person_id(), None);
+        let token = Actor::Token { id: 3, issued_by: 7 };
+        assert_eq!(token.to_string(), "token:3");
+        assert_eq!(token.person_id(), Some(7));
     }
 
     #[test]

@@ -99,6 +99,19 @@ impl Principal {
     pub fn has_any_role(&self) -> bool {
         !self.grants.is_empty()
     }
+
+    /// An API token as the authorization function sees it: exactly its one role, for the whole organisation.
+    /// `issued_by` is the administrator who issued it; a token is never named on an inventory record, so what the
+    /// issuer owns is not the token's.
+    pub fn for_token(issued_by: i64, role: Role) -> Self {
+        Self {
+            person_id: issued_by,
+            grants: vec![RoleGrant {
+                role,
+                org_unit_id: None,
+            }],
+        }
+    }
 }
 
 /// What someone wants to do with a resource.
@@ -121,6 +134,8 @@ pub enum Resource {
     People,
     /// The mapping from identity-provider groups to roles.
     RoleMapping,
+    /// The API tokens: administrators issue and revoke them; the CISO and auditors see that they exist.
+    ApiTokens,
     /// The person's own profile and sign-out.
     OwnAccount,
     /// The control catalogue and the profile explorer (changing it is the CISO's).
@@ -174,8 +189,10 @@ pub fn authorize(principal: &Principal, action: Action, resource: Resource) -> R
         (Resource::Catalog | Resource::Soa, Change) => wide(Ciso),
         (Resource::Soa, View) => true,
         (Resource::Organisation, Change) => wide(Admin),
-        (Resource::People | Resource::RoleMapping, View) => wide(Admin) || wide(Ciso) || wide(Auditor),
-        (Resource::People | Resource::RoleMapping, Change) => wide(Admin),
+        (Resource::People | Resource::RoleMapping | Resource::ApiTokens, View) => {
+            wide(Admin) || wide(Ciso) || wide(Auditor)
+        }
+        (Resource::People | Resource::RoleMapping | Resource::ApiTokens, Change) => wide(Admin),
         (Resource::OwnAccount, View | Change) => true,
         (Resource::Inventory | Resource::InventoryItem { .. }, View) => true,
         (Resource::Inventory | Resource::InventoryItem { .. }, Change) => wide(Admin) || wide(Ciso) || wide(It),
@@ -368,8 +385,8 @@ mod tests {
     }
 
     #[test]
-    fn only_organisation_wide_admins_change_people_and_the_role_mapping() {
-        for resource in [Resource::People, Resource::RoleMapping] {
+    fn only_organisation_wide_admins_change_people_the_role_mapping_and_api_tokens() {
+        for resource in [Resource::People, Resource::RoleMapping, Resource::ApiTokens] {
             assert!(authorize(&person(&[(Role::Admin, None)]), Action::Change, resource).is_ok());
             for role in [Role::Ciso, Role::It, Role::Auditor] {
                 let denied = authorize(&person(&[(role, None)]), Action::Change, resource);
@@ -398,6 +415,18 @@ mod tests {
             );
         }
         assert!(authorize(&person(&[(Role::It, None)]), Action::View, Resource::People).is_err());
+    }
+
+    #[test]
+    fn a_token_holds_its_one_role_for_the_whole_organisation() {
+        let token = Principal::for_token(9, Role::It);
+        assert!(token.has_organisation_wide(Role::It));
+        assert!(!token.has_role(Role::Admin));
+        assert!(authorize(&token, Action::Change, Resource::Inventory).is_ok());
+        assert!(authorize(&token, Action::View, Resource::ApiTokens).is_err());
+        let auditor = Principal::for_token(9, Role::Auditor);
+        assert!(authorize(&auditor, Action::View, Resource::Inventory).is_ok());
+        assert!(authorize(&auditor, Action::Change, Resource::Inventory).is_err());
     }
 
     #[test]

@@ -37,9 +37,10 @@ pub enum ReportError {
 const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// A cell as it may safely go into a spreadsheet: text that would start a formula gets a leading apostrophe, which
-/// spreadsheets show as text and never evaluate. Other text is unchanged.
+/// spreadsheets show as text and never evaluate. Text that already starts with an apostrophe gets one more, so that
+/// an importer can take exactly one away and always get the original back. Other text is unchanged.
 pub fn neutralise(cell: &str) -> String {
-    if cell.starts_with(FORMULA_STARTS) {
+    if cell.starts_with(FORMULA_STARTS) || cell.starts_with('\'') {
         format!("'{cell}")
     } else {
         cell.to_owned()

@@ -26,6 +26,18 @@ impl ChangeContext {
         }
     }
 
+    /// A change made through the API with a token, through the request with `request_id` when there is one. The
+    /// trail names the token (`token:<id>`) and, as the person accountable, the administrator who issued it.
+    pub fn token(token_id: i64, issued_by: i64, request_id: Option<String>) -> Self {
+        Self {
+            actor: Actor::Token {
+                id: token_id,
+                issued_by,
+            },
+            request_id,
+        }
+    }
+
     /// A change made by LIS itself, such as the demo loader.
     pub fn system(part: &'static str) -> Self {
         Self {

@@ -1,6 +1,7 @@
 //! The sea-orm entities: one module per table. Only the store uses them; other crates get domain types or view
 //! structs.
 
+pub mod api_token;
 pub mod audit_event;
 pub mod catalogue_mapping;
 pub mod catalogue_version;

@@ -264,3 +264,20 @@ pub async fn units(db: &impl ConnectionTrait, organisation_id: i64) -> Result<Ve
         .all(db)
         .await?)
 }
+
+/// Units by id, retired ones too (a record may name a unit retired since), for showing names beside references.
+pub async fn units_by_ids(
+    db: &impl ConnectionTrait,
+    organisation_id: i64,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<Vec<org_unit::Model>, StoreError> {
+    let ids: std::collections::BTreeSet<i64> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(org_unit::Entity::find()
+        .filter(org_unit::Column::OrganisationId.eq(organisation_id))
+        .filter(org_unit::Column::Id.is_in(ids))
+        .all(db)
+        .await?)
+}

@@ -374,3 +374,22 @@ pub async fn administrators(db: &impl ConnectionTrait, organisation_id: i64) -> 
     names.dedup();
     Ok(names)
 }
+
+/// People by id (of any organisation: the caller asks only for ids its records hold), for showing names beside
+/// references.
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<BTreeMap<i64, person::Model>, StoreError> {
+    let ids: std::collections::BTreeSet<i64> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    Ok(person::Entity::find()
+        .filter(person::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect())
+}

@@ -44,6 +44,7 @@ fn resource_name(resource: Resource) -> &'static str {
         Resource::Organisation => "organisation",
         Resource::People => "people",
         Resource::RoleMapping => "role_mapping",
+        Resource::ApiTokens => "api_tokens",
         Resource::OwnAccount => "own_account",
         Resource::Catalog => "catalog",
         Resource::Soa => "soa",

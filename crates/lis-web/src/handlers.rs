@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod api_tokens;
 pub mod auth;
 pub mod catalog;
 pub mod catalogues;

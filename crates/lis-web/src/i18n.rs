@@ -103,6 +103,21 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
 /// municipalities use them untranslated.
 pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("app_name", "LIS", "LIS"),
+    (
+        "import_running_preview",
+        "Filen kontrolleras",
+        "The file is being checked",
+    ),
+    ("import_running_apply", "Filen importeras", "The file is being imported"),
+    ("import_progress_read", "Lästa rader", "Rows read"),
+    ("import_progress_validated", "Kontrollerade", "Checked"),
+    ("import_progress_written", "Skrivna", "Written"),
+    ("import_refresh", "Uppdatera", "Refresh"),
+    (
+        "import_failed",
+        "Importen kunde inte genomföras på grund av ett fel i LIS. Inget sparades. Försök igen, och kontakta förvaltningen av LIS om det händer igen.",
+        "The import could not be completed because of a fault in LIS. Nothing was saved. Try again, and contact those who run LIS if it happens again.",
+    ),
     ("import_title", "Importera inventering", "Import inventory"),
     ("import_applied", "Importen är genomförd:", "The import is done:"),
     ("import_created", "nya", "new"),
@@ -443,6 +458,170 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("people_back", "Tillbaka till personer", "Back to people"),
     ("people_disable", "Stäng av kontot", "Disable the account"),
     ("people_enable", "Aktivera kontot", "Enable the account"),
+    ("api_tokens_title", "API-nycklar", "API tokens"),
+    (
+        "api_tokens_intro",
+        "Med en API-nyckel når andra system LIS:s JSON-API (/api/v1, beskrivet i /api/openapi.json). En nyckel har \
+         en roll för hela organisationen och prövas mot samma behörighetsregler som sidorna. Ändringar som görs med \
+         en nyckel loggas på nyckeln.",
+        "An API token lets other systems reach LIS's JSON API (/api/v1, described in /api/openapi.json). A token has \
+         one role for the whole organisation and is checked against the same rules as the pages. Changes made with a \
+         token are logged under the token.",
+    ),
+    ("api_tokens_issued_title", "Kopiera nyckeln nu", "Copy the token now"),
+    (
+        "api_tokens_issued_text",
+        "Nyckeln visas bara den här gången. LIS sparar bara ett kontrollvärde (hash) av den och kan inte visa den \
+         igen. Förvara den som ett lösenord; tappar du bort den, återkalla den och skapa en ny.",
+        "The token is shown this once only. LIS keeps only a hash of it and cannot show it again. Keep it like a \
+         password; if you lose it, revoke it and issue a new one.",
+    ),
+    ("api_tokens_secret", "API-nyckel", "API token"),
+    (
+        "api_tokens_issued_use",
+        "Skicka den i varje anrop som",
+        "Send it with every request as",
+    ),
+    (
+        "api_tokens_revoked_notice",
+        "Nyckeln är återkallad och fungerar inte längre.",
+        "The token is revoked and no longer works.",
+    ),
+    (
+        "api_tokens_not_issued",
+        "Nyckeln skapades inte",
+        "The token was not issued",
+    ),
+    ("api_tokens_name", "Namn", "Name"),
+    (
+        "api_tokens_name_hint",
+        "Vad nyckeln används till, till exempel systemet som anropar LIS. Högst 100 tecken.",
+        "What the token is for, for example the system that calls LIS. At most 100 characters.",
+    ),
+    ("api_tokens_role", "Roll", "Role"),
+    ("api_tokens_prefix", "Början av nyckeln", "Start of the token"),
+    ("api_tokens_created", "Skapad", "Issued"),
+    ("api_tokens_last_used", "Senast använd", "Last used"),
+    ("api_tokens_never_used", "Aldrig", "Never"),
+    ("api_tokens_status", "Status", "Status"),
+    ("api_tokens_valid", "Gäller tills vidare", "Valid until revoked"),
+    ("api_tokens_valid_until", "Gäller till", "Valid until"),
+    ("api_tokens_expired", "Gick ut", "Expired"),
+    ("api_tokens_revoked", "Återkallad", "Revoked"),
+    ("api_tokens_revoke", "Återkalla", "Revoke"),
+    (
+        "api_tokens_none",
+        "Inga API-nycklar har skapats.",
+        "No API tokens have been issued.",
+    ),
+    ("api_tokens_issue", "Skapa API-nyckel", "Issue an API token"),
+    ("api_tokens_validity", "Giltighet", "Validity"),
+    ("api_tokens_validity_30", "30 dagar", "30 days"),
+    ("api_tokens_validity_90", "90 dagar", "90 days"),
+    ("api_tokens_validity_365", "Ett år", "One year"),
+    ("api_tokens_validity_none", "Tills den återkallas", "Until revoked"),
+    (
+        "api_tokens_problem_name",
+        "Namn: skriv vad nyckeln används till, på en rad och med högst 100 tecken.",
+        "Name: write what the token is for, on one line and in at most 100 characters.",
+    ),
+    (
+        "api_tokens_problem_role",
+        "Roll: välj en av rollerna i listan.",
+        "Role: choose one of the roles in the list.",
+    ),
+    (
+        "api_tokens_problem_validity",
+        "Giltighet: välj en av giltighetstiderna i listan.",
+        "Validity: choose one of the periods in the list.",
+    ),
+    (
+        "error_invalid_title",
+        "Uppgifterna godtogs inte",
+        "The values were refused",
+    ),
+    (
+        "error_invalid_text",
+        "En eller flera uppgifter är felaktiga och inget har ändrats. Varje fel står under errors, med fältets namn.",
+        "One or more values are wrong and nothing was changed. Each is listed under errors, with its field.",
+    ),
+    (
+        "error_unauthenticated_title",
+        "API-nyckel saknas eller gäller inte",
+        "No valid API token",
+    ),
+    (
+        "error_unauthenticated_text",
+        "Skicka en giltig API-nyckel i huvudet Authorization: Bearer lis_…. Nycklar skapas och återkallas av en \
+         administratör under API-nycklar; en återkallad eller utgången nyckel fungerar inte.",
+        "Send a valid API token in the header Authorization: Bearer lis_…. Administrators issue and revoke tokens \
+         under API tokens; a revoked or expired token does not work.",
+    ),
+    (
+        "error_token_required_title",
+        "Ändringar kräver en API-nyckel",
+        "Changes need an API token",
+    ),
+    (
+        "error_token_required_text",
+        "Via API:t ändras data bara med en API-nyckel (Authorization: Bearer), inte med en inloggad webbsession. \
+         Använd sidorna i LIS, eller be en administratör om en nyckel.",
+        "Through the API, data is changed with an API token only (Authorization: Bearer), not with a signed-in \
+         browser session. Use LIS's pages, or ask an administrator for a token.",
+    ),
+    (
+        "error_method_not_allowed_title",
+        "Metoden stöds inte",
+        "Method not allowed",
+    ),
+    (
+        "error_method_not_allowed_text",
+        "Adressen finns men tar inte emot den här HTTP-metoden. Se API-beskrivningen i /api/openapi.json.",
+        "The address exists but does not take this HTTP method. See the API's description in /api/openapi.json.",
+    ),
+    ("api_error_not_found_title", "Finns inte", "Not found"),
+    (
+        "api_error_not_found_text",
+        "Det finns ingen sådan adress i API:t, eller ingen post med det id:t i organisationen.",
+        "There is no such address in the API, or no record with that id in the organisation.",
+    ),
+    (
+        "api_error_bad_form_title",
+        "Begäran kunde inte läsas",
+        "The request could not be read",
+    ),
+    (
+        "api_error_bad_form_text",
+        "Skicka ett JSON-objekt med Content-Type: application/json, i den form som /api/openapi.json beskriver.",
+        "Send a JSON object with Content-Type: application/json, in the form /api/openapi.json describes.",
+    ),
+    (
+        "api_error_conflict_title",
+        "Posten har ändrats eller kan inte ändras så",
+        "The record has changed or cannot be changed so",
+    ),
+    (
+        "api_error_conflict_text",
+        "Någon annan har sparat en nyare version sedan posten lästes, och inget har ändrats. Den aktuella posten \
+         finns under current: gör om ändringen på den och skicka dess version.",
+        "Someone else saved a newer version since the record was read, and nothing was changed. The record as it \
+         is now is under current: make the change again on it and send its version.",
+    ),
+    (
+        "api_error_no_role_text",
+        "Den som anropar har ingen roll i LIS. Be en administratör om en roll, eller använd en API-nyckel.",
+        "The caller holds no role in LIS. Ask an administrator for a role, or use an API token.",
+    ),
+    (
+        "api_error_forbidden_text",
+        "Rollen ger inte rätt att se eller ändra det här. Försöket har loggats.",
+        "The role does not allow seeing or changing this. The attempt has been logged.",
+    ),
+    (
+        "api_error_internal_text",
+        "LIS kunde inte slutföra begäran. Felet är loggat; ange request_id om du kontaktar supporten.",
+        "LIS could not complete the request. The error has been logged; quote request_id if you contact support.",
+    ),
     ("session_created", "Inloggad", "Signed in"),
     ("session_last_seen", "Senast aktiv", "Last active"),
     ("session_expires", "Upphör senast", "Ends at the latest"),

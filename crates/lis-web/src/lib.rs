@@ -3,6 +3,7 @@
 //! Errors: handlers return [`WebError`], which becomes a plain Swedish (or English) page carrying the request id;
 //! the cause is logged once, by the error-page middleware, never shown.
 
+pub mod api;
 mod audit_log;
 pub mod auth;
 mod download;
@@ -10,6 +11,7 @@ mod error;
 mod form;
 mod handlers;
 pub mod i18n;
+mod import_jobs;
 pub mod inventory_files;
 mod middleware;
 mod page;
@@ -18,7 +20,8 @@ mod state;
 mod templates;
 mod time;
 
-pub use error::WebError;
+pub use api::openapi_json;
+pub use error::{FieldError, WebError};
 pub use handlers::auth::DEMO_ISSUER;
 pub use router::{RouteEntry, route_table, router};
 pub use state::{App, AppState, WebConfig};

@@ -104,8 +104,8 @@ struct ErrorView<'a> {
     administrators: Vec<String>,
 }
 
-/// Turns an error response from a handler into a page in the person's language that names the request id, and
-/// logs the cause once, here.
+/// Turns an error response from a handler into a page in the person's language that names the request id (under
+/// `/api`: a problem document), and logs the cause once, here.
 pub async fn error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response<Body> {
     let lang = Lang::of_request(request.uri(), request.headers());
     let request_id = request
@@ -114,9 +114,20 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-")
         .to_owned();
+    let api = crate::api::problem::is_api_path(request.uri().path()).then(|| {
+        (
+            crate::api::problem::language(request.uri(), request.headers()),
+            request.uri().path().to_owned(),
+        )
+    });
     let response = next.run(request).await;
-    let Some(report) = response.extensions().get::<ErrorReport>().cloned() else {
-        return response;
+    let report = match response.extensions().get::<ErrorReport>().cloned() {
+        Some(report) => report,
+        // Under /api even axum's own refusals (a method the route lacks, a body too large) are problem documents.
+        None if api.is_some() && crate::api::problem::is_bare_error(&response) => {
+            crate::api::problem::bare_report(response.status())
+        }
+        None => return response,
     };
     let status = response.status();
     let env = PageEnv {
@@ -127,6 +138,10 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
         Some(cause) if status.is_server_error() => tracing::error!(%status, %cause, "request failed"),
         Some(cause) => tracing::warn!(%status, %cause, "request refused"),
         None => tracing::debug!(%status, "request refused"),
+    }
+    if let Some((lang, instance)) = api {
+        let (parts, _) = response.into_parts();
+        return crate::api::problem::render(lang, status, &report, &request_id, &instance, parts.headers);
     }
     let messages = env.lang.messages();
     let title = messages

@@ -44,6 +44,7 @@ struct MenuView {
     mine: bool,
     people: bool,
     role_mapping: bool,
+    api_tokens: bool,
 }
 
 #[derive(Serialize)]
@@ -93,6 +94,7 @@ pub fn render(
             mine: signed_in.is_some(),
             people: may_view(Resource::People),
             role_mapping: may_view(Resource::RoleMapping),
+            api_tokens: may_view(Resource::ApiTokens),
         },
     };
     let context = PageContext {

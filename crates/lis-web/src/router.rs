@@ -3,14 +3,17 @@
 use axum::Router;
 use axum::http::Method;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, get, post, put};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::csrf::CsrfLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::handlers::{account, admin, auth, catalog, catalogues, health, home, inventory, inventory_io, soa, statics};
+use crate::api;
+use crate::handlers::{
+    account, admin, api_tokens, auth, catalog, catalogues, health, home, inventory, inventory_io, soa, statics,
+};
 use crate::middleware::{self, REQUEST_ID_HEADER};
 use crate::{AppState, WebError};
 
@@ -65,6 +68,7 @@ fn routes(demo: bool) -> Routes {
             "/inventory/import/{upload}/apply",
             post(inventory_io::apply),
         )
+        .add(Method::GET, "/inventory/import/jobs/{job}", get(inventory_io::job))
         .add(Method::GET, "/inventory/{kind}", get(inventory::list))
         .add(Method::POST, "/inventory/{kind}", post(inventory::create))
         .add(Method::GET, "/inventory/{kind}/new", get(inventory::new_form))
@@ -106,6 +110,24 @@ fn routes(demo: bool) -> Routes {
         )
         .add(Method::GET, "/admin/role-mapping", get(admin::role_mapping))
         .add(Method::POST, "/admin/role-mapping", post(admin::save_role_mapping))
+        .add(Method::GET, "/admin/api-tokens", get(api_tokens::list))
+        .add(Method::POST, "/admin/api-tokens", post(api_tokens::issue))
+        .add(
+            Method::POST,
+            "/admin/api-tokens/{token}/revoke",
+            post(api_tokens::revoke),
+        )
+        // The JSON API (authenticated by API tokens; see docs/authorization.md) and its OpenAPI document
+        .add(Method::GET, "/api/openapi.json", get(api::openapi::serve))
+        .add(Method::GET, "/api/v1/inventory/{kind}", get(api::inventory::list))
+        .add(Method::POST, "/api/v1/inventory/{kind}", post(api::inventory::create))
+        .add(Method::GET, "/api/v1/items/{item}", get(api::inventory::get))
+        .add(Method::PUT, "/api/v1/items/{item}", put(api::inventory::update))
+        .add(
+            Method::POST,
+            "/api/v1/items/{item}/retire",
+            post(api::inventory::retire),
+        )
         // Sign-in
         .add(Method::GET, "/auth/login", get(auth::login))
         .add(Method::GET, "/auth/callback", get(auth::callback))
@@ -115,6 +137,7 @@ fn routes(demo: bool) -> Routes {
         .add(Method::GET, "/readyz", get(health::readyz))
         .add(Method::GET, "/static/lis.css", get(statics::stylesheet))
         .add(Method::GET, "/static/favicon.svg", get(statics::icon))
+        .add(Method::GET, "/static/progress.js", get(statics::progress_script))
         .add(Method::GET, "/favicon.ico", get(statics::icon));
     if demo {
         // The demo sign-in exists only in `lis demo`: under `lis serve` these paths are not found.

@@ -42,8 +42,8 @@ impl WebConfig {
 }
 
 /// Everything the application holds while it runs. It keeps no state of its own that another instance would need:
-/// sessions and everything else live in the database; the rate limit and the provider's cached metadata are
-/// per instance by design.
+/// sessions and everything else live in the database; the rate limit, the provider's cached metadata and the
+/// progress of imports running here are per instance by design.
 #[derive(Debug)]
 pub struct App {
     /// The database connection pool.
@@ -60,6 +60,8 @@ pub struct App {
     pub content_security_policy: axum::http::HeaderValue,
     /// The control catalogue.
     pub catalog: Arc<lis_catalog::Catalog>,
+    /// The imports running in the background on this instance, with their progress.
+    pub import_jobs: crate::import_jobs::ImportJobs,
 }
 
 impl App {
@@ -82,6 +84,7 @@ impl App {
             auth_rate_limit,
             content_security_policy,
             catalog,
+            import_jobs: crate::import_jobs::ImportJobs::default(),
         }
     }
 }

@@ -36,6 +36,20 @@ pub enum Command {
     /// Export data to a file.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Work with the JSON API.
+    #[command(subcommand)]
+    Api(ApiCommand),
+}
+
+/// The API commands.
+#[derive(Debug, Subcommand)]
+pub enum ApiCommand {
+    /// Write the API's OpenAPI document (JSON), the one served at /api/openapi.json.
+    Openapi {
+        /// The file to write; standard output when left out.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// The import commands.

@@ -8,8 +8,8 @@ use lis_web::{App, AppState, Templates, WebConfig};
 use tracing_subscriber::EnvFilter;
 
 use crate::cli::{
-    CatalogCommand, Command, DemoArgs, ExportCommand, ExportFormat, HttpArgs, ImportCommand, InventoryFormat,
-    MigrateArgs, ServeArgs,
+    ApiCommand, CatalogCommand, Command, DemoArgs, ExportCommand, ExportFormat, HttpArgs, ImportCommand,
+    InventoryFormat, MigrateArgs, ServeArgs,
 };
 use crate::config;
 
@@ -41,6 +41,7 @@ pub async fn run(command: Command) -> Result<()> {
             export_inventory(format, &out, &storage).await
         }
         Command::Catalog(CatalogCommand::ImportOscal { file, storage }) => import_oscal(&file, &storage).await,
+        Command::Api(ApiCommand::Openapi { out }) => write_openapi(out.as_deref()),
         Command::Catalog(CatalogCommand::Export {
             format,
             level,
@@ -272,6 +273,21 @@ fn export_catalog(format: ExportFormat, level: Option<u8>, out: Option<&Path>, d
         (ExportFormat::OscalProfile, None) => return Err(anyhow!("--format oscal-profile needs --level N")),
     };
     let mut text = serde_json::to_string_pretty(&document).map_err(|e| anyhow!("cannot write JSON: {e}"))?;
+    text.push('\n');
+    match out {
+        Some(path) => std::fs::write(path, text).map_err(|e| anyhow!("cannot write {} ({e})", path.display())),
+        None => {
+            use std::io::Write;
+            std::io::stdout()
+                .write_all(text.as_bytes())
+                .map_err(|e| anyhow!("cannot write to standard output ({e})"))
+        }
+    }
+}
+
+/// `lis api openapi`: the API's OpenAPI document, to a file or standard output.
+fn write_openapi(out: Option<&Path>) -> Result<()> {
+    let mut text = lis_web::openapi_json();
     text.push('\n');
     match out {
         Some(path) => std::fs::write(path, text).map_err(|e| anyhow!("cannot write {} ({e})", path.display())),

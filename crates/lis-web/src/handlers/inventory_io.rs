@@ -1,17 +1,21 @@
 //! The inventory's import and export pages: download the systemförteckning as CSV or XLSX; upload a CSV or XLSX
 //! file, see per row what importing it would do, and apply it (all rows or none).
 
+use std::sync::Arc;
+
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use lis_domain::{Action, Resource};
-use lis_store::inventory_import::{self, ImportReport, NoProgress};
-use lis_store::{StoreError, TransactionTrait};
+use lis_store::StoreError;
+use lis_store::audit::ChangeContext;
+use lis_store::inventory_import::{self, ImportReport};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::CurrentUser;
 use crate::download;
 use crate::form::Form;
+use crate::import_jobs::{Job, JobKind, JobStatus};
 use crate::inventory_files;
 use crate::page::{self, PageEnv};
 use crate::{AppState, WebError};
@@ -39,6 +43,10 @@ pub async fn export_xlsx(State(state): State<AppState>, user: CurrentUser) -> Re
 
 #[derive(Serialize)]
 struct ImportView {
+    job: Option<u64>,
+    kind: Option<JobKind>,
+    running: bool,
+    status: Option<JobStatus>,
     upload_id: Option<i64>,
     file_name: String,
     report: Option<ImportReport>,
@@ -48,11 +56,16 @@ struct ImportView {
     rejected: usize,
     acceptable: bool,
     applied: bool,
+    failed: bool,
 }
 
 impl ImportView {
     fn empty() -> Self {
         Self {
+            job: None,
+            kind: None,
+            running: false,
+            status: None,
             upload_id: None,
             file_name: String::new(),
             report: None,
@@ -62,21 +75,30 @@ impl ImportView {
             rejected: 0,
             acceptable: false,
             applied: false,
+            failed: false,
         }
     }
 
-    fn of(upload_id: Option<i64>, file_name: String, report: ImportReport, applied: bool) -> Self {
-        Self {
-            upload_id,
-            file_name,
-            created: report.created(),
-            updated: report.updated(),
-            unchanged: report.unchanged(),
-            rejected: report.rejected(),
-            acceptable: report.is_acceptable(),
-            report: Some(report),
-            applied,
+    fn of(job: &Job) -> Self {
+        let status = job.status();
+        let mut view = Self::empty();
+        view.job = Some(job.id);
+        view.kind = Some(job.kind);
+        view.running = !status.finished;
+        view.file_name = job.file_name.clone();
+        view.failed = status.failed;
+        if let Some(report) = &status.report {
+            view.created = report.created();
+            view.updated = report.updated();
+            view.unchanged = report.unchanged();
+            view.rejected = report.rejected();
+            view.acceptable = report.is_acceptable();
+            view.applied = job.kind == JobKind::Apply && report.is_acceptable();
+            view.upload_id = (job.kind == JobKind::Preview && report.is_acceptable()).then_some(job.upload_id);
+            view.report = Some(report.clone());
         }
+        view.status = Some(status);
+        view
     }
 }
 
@@ -98,7 +120,45 @@ fn sheets_or_report(bytes: &[u8]) -> Result<Vec<lis_sheets::Sheet>, ImportReport
     })
 }
 
-/// `POST /inventory/import`: keeps the uploaded file and shows what importing it would do (a dry run).
+/// Runs a job in the background: reads the uploaded file, then previews or applies it, and records the outcome.
+fn spawn(state: &AppState, job: Arc<Job>, ctx: ChangeContext) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        let outcome = run(&state, &job, &ctx).await;
+        match outcome {
+            Ok(report) => job.finish(Some(report)),
+            Err(err) => {
+                tracing::error!(job = job.id, error = %err, "an import failed");
+                job.finish(None);
+            }
+        }
+    });
+}
+
+async fn run(state: &AppState, job: &Job, ctx: &ChangeContext) -> Result<ImportReport, StoreError> {
+    let stored = inventory_import::upload(&state.db, job.organisation_id, job.person_id, job.upload_id).await?;
+    let sheets = match sheets_or_report(&stored.content) {
+        Ok(sheets) => sheets,
+        Err(report) => return Ok(report),
+    };
+    drop(stored);
+    match job.kind {
+        JobKind::Preview => inventory_import::plan(&state.db, job.organisation_id, &sheets, job).await,
+        JobKind::Apply => {
+            let report = inventory_import::import(&state.db, ctx, job.organisation_id, &sheets, job).await?;
+            if report.is_acceptable() {
+                inventory_import::forget_upload(&state.db, job.upload_id).await?;
+            }
+            Ok(report)
+        }
+    }
+}
+
+fn to_job(job: &Job) -> Response {
+    Redirect::to(&format!("/inventory/import/jobs/{}", job.id)).into_response()
+}
+
+/// `POST /inventory/import`: keeps the uploaded file and starts its preview (a dry run) in the background.
 pub async fn upload(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -130,40 +190,46 @@ pub async fn upload(
     user.1.check_csrf(&csrf)?;
     let organisation_id = user.0.person.organisation_id;
     let Some((file_name, bytes)) = file.filter(|(_, bytes)| !bytes.is_empty()) else {
-        let report = ImportReport {
+        let mut view = ImportView::empty();
+        view.report = Some(ImportReport {
             file_problems: vec!["Ingen fil valdes, eller filen är tom.".to_owned()],
             ..ImportReport::default()
-        };
-        let html = page::render(
-            &state,
-            &env,
-            "inventory_import.html",
-            &ImportView::of(None, String::new(), report, false),
-        )?;
+        });
+        let html = page::render(&state, &env, "inventory_import.html", &view)?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
     };
-    let report = match sheets_or_report(&bytes) {
-        Ok(sheets) => inventory_import::plan(&state.db, organisation_id, &sheets, &NoProgress).await?,
-        Err(report) => report,
-    };
-    let upload_id = if report.is_acceptable() {
-        let stored =
-            inventory_import::store_upload(&state.db, organisation_id, user.0.person.id, &file_name, bytes).await?;
-        Some(stored.id)
-    } else {
-        None
-    };
-    let status = if report.is_acceptable() {
-        StatusCode::OK
-    } else {
+    let stored =
+        inventory_import::store_upload(&state.db, organisation_id, user.0.person.id, &file_name, bytes).await?;
+    let job = state.import_jobs.start(
+        organisation_id,
+        user.0.person.id,
+        stored.id,
+        file_name,
+        JobKind::Preview,
+    );
+    spawn(&state, Arc::clone(&job), user.change_context());
+    Ok(to_job(&job))
+}
+
+/// `GET /inventory/import/jobs/{job}`: how far an import has come, then its report.
+pub async fn job(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    env: PageEnv,
+    Path(job_id): Path<u64>,
+) -> Result<Response, WebError> {
+    user.authorize(&state, Action::Change, Resource::Inventory).await?;
+    let job = state
+        .import_jobs
+        .get(job_id, user.0.person.id)
+        .ok_or(WebError::NotFound)?;
+    let view = ImportView::of(&job);
+    let status = if view.report.as_ref().is_some_and(|r| !r.is_acceptable()) {
         StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
     };
-    let html = page::render(
-        &state,
-        &env,
-        "inventory_import.html",
-        &ImportView::of(upload_id, file_name, report, false),
-    )?;
+    let html = page::render(&state, &env, "inventory_import.html", &view)?;
     Ok((status, html).into_response())
 }
 
@@ -173,11 +239,11 @@ pub struct ApplyForm {
     csrf_token: String,
 }
 
-/// `POST /inventory/import/{upload}/apply`: imports the previewed file in one transaction: every row or none.
+/// `POST /inventory/import/{upload}/apply`: imports the previewed file in the background, in one transaction:
+/// every row or none.
 pub async fn apply(
     State(state): State<AppState>,
     user: CurrentUser,
-    env: PageEnv,
     Path(upload_id): Path<i64>,
     Form(form): Form<ApplyForm>,
 ) -> Result<Response, WebError> {
@@ -185,38 +251,13 @@ pub async fn apply(
     user.1.check_csrf(&form.csrf_token)?;
     let organisation_id = user.0.person.organisation_id;
     let stored = inventory_import::upload(&state.db, organisation_id, user.0.person.id, upload_id).await?;
-    let sheets = match sheets_or_report(&stored.content) {
-        Ok(sheets) => sheets,
-        Err(report) => {
-            let html = page::render(
-                &state,
-                &env,
-                "inventory_import.html",
-                &ImportView::of(None, stored.file_name, report, false),
-            )?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
-        }
-    };
-    let txn = state.db.begin().await.map_err(StoreError::from)?;
-    let report = inventory_import::apply(&txn, &user.change_context(), organisation_id, &sheets, &NoProgress).await?;
-    if !report.is_acceptable() {
-        // Something changed in LIS since the preview; nothing is written.
-        drop(txn);
-        let html = page::render(
-            &state,
-            &env,
-            "inventory_import.html",
-            &ImportView::of(None, stored.file_name, report, false),
-        )?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
-    }
-    txn.commit().await.map_err(StoreError::from)?;
-    inventory_import::forget_upload(&state.db, upload_id).await?;
-    let html = page::render(
-        &state,
-        &env,
-        "inventory_import.html",
-        &ImportView::of(None, stored.file_name, report, true),
-    )?;
-    Ok(html.into_response())
+    let job = state.import_jobs.start(
+        organisation_id,
+        user.0.person.id,
+        stored.id,
+        stored.file_name,
+        JobKind::Apply,
+    );
+    spawn(&state, Arc::clone(&job), user.change_context());
+    Ok(to_job(&job))
 }

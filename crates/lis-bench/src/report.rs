@@ -1,0 +1,548 @@
+//! The figures as Markdown, with the machine they ran on: what `docs/performance.md` holds.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use lis_store::Backend;
+
+use crate::measure::{ImportResult, PageResult, Readers};
+use crate::queries::total;
+use crate::{BackendReport, DETAIL_TARGET, IMPORT_TARGET, LIST_TARGET, Run};
+
+/// The machine and build a run was made on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Machine {
+    /// The CPU model.
+    pub cpu: String,
+    /// Logical CPUs available.
+    pub cores: usize,
+    /// Memory.
+    pub memory: String,
+    /// Operating system and kernel.
+    pub os: String,
+    /// `rustc --version`.
+    pub rustc: String,
+    /// `release` or `debug`.
+    pub profile: &'static str,
+    /// When, in UTC.
+    pub date: String,
+    /// The commit, and whether the tree had changes.
+    pub commit: String,
+}
+
+fn command_output(program: &str, args: &[&str]) -> Option<String> {
+    let output = std::process::Command::new(program).args(args).output().ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+fn first_value(file: &str, key: &str) -> Option<String> {
+    std::fs::read_to_string(file).ok()?.lines().find_map(|line| {
+        let (k, v) = line.split_once([':', '='])?;
+        (k.trim() == key).then(|| v.trim().trim_matches('"').to_owned())
+    })
+}
+
+impl Machine {
+    /// This machine, this build, now.
+    pub fn this() -> Self {
+        let memory = first_value("/proc/meminfo", "MemTotal")
+            .and_then(|v| v.trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map_or_else(
+                || "unknown".to_owned(),
+                |kb| format!("{:.1} GiB", kb as f64 / 1024.0 / 1024.0),
+            );
+        let os = format!(
+            "{}, Linux {}",
+            first_value("/etc/os-release", "PRETTY_NAME").unwrap_or_else(|| std::env::consts::OS.to_owned()),
+            std::fs::read_to_string("/proc/sys/kernel/osrelease")
+                .map(|s| s.trim().to_owned())
+                .unwrap_or_default()
+        );
+        let commit = match command_output("git", &["rev-parse", "--short", "HEAD"]) {
+            Some(hash) => {
+                let dirty = command_output("git", &["status", "--porcelain", "--untracked-files=no"])
+                    .is_some_and(|s| !s.is_empty());
+                if dirty {
+                    format!("{hash} (with uncommitted changes)")
+                } else {
+                    hash
+                }
+            }
+            None => "unknown".to_owned(),
+        };
+        Self {
+            cpu: first_value("/proc/cpuinfo", "model name").unwrap_or_else(|| "unknown".to_owned()),
+            cores: std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+            memory,
+            os,
+            rustc: command_output("rustc", &["--version"]).unwrap_or_else(|| "unknown".to_owned()),
+            profile: if cfg!(debug_assertions) {
+                "debug (figures not representative)"
+            } else {
+                "release"
+            },
+            date: chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
+            commit,
+        }
+    }
+}
+
+/// A duration for people: microseconds, milliseconds or seconds as fits.
+pub fn human(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 1.0 {
+        format!("{:.0} µs", ms * 1000.0)
+    } else if ms < 100.0 {
+        format!("{ms:.1} ms")
+    } else if ms < 1000.0 {
+        format!("{ms:.0} ms")
+    } else if ms < 100_000.0 {
+        format!("{:.2} s", d.as_secs_f64())
+    } else {
+        format!("{:.0} s", d.as_secs_f64())
+    }
+}
+
+/// A count with thin spaces between thousands, as Swedish writes them.
+pub fn count(n: impl Into<u128>) -> String {
+    let digits = n.into().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A size in bytes for people: kB or MB.
+pub fn bytes(n: usize) -> String {
+    if n < 1_000_000 {
+        format!("{} kB", n.div_ceil(1000))
+    } else {
+        format!("{:.1} MB", n as f64 / 1e6)
+    }
+}
+
+fn usize_count(n: usize) -> String {
+    count(u128::try_from(n).unwrap_or(u128::MAX))
+}
+
+fn name(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "SQLite",
+        Backend::Postgres => "PostgreSQL",
+    }
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met { "**met**" } else { "**missed**" }
+}
+
+fn worst<'a>(pages: impl Iterator<Item = &'a PageResult>) -> Option<&'a PageResult> {
+    pages.max_by_key(|p| p.samples.p95())
+}
+
+fn summary_pages(report: &BackendReport, target: Duration) -> String {
+    let with_target: Vec<&PageResult> = report.pages.iter().filter(|p| p.target == Some(target)).collect();
+    let met = with_target.iter().all(|p| p.met() == Some(true));
+    match worst(with_target.iter().copied()) {
+        Some(slowest) => format!(
+            "{} (slowest p95 {}: {})",
+            verdict(met),
+            human(slowest.samples.p95()),
+            slowest.name
+        ),
+        None => "not measured".to_owned(),
+    }
+}
+
+fn readers_text(readers: &Readers) -> String {
+    let mut text = format!(
+        "{} answered (p50 {}, longest {})",
+        readers.answered.0.len(),
+        human(readers.answered.p50()),
+        human(readers.answered.max())
+    );
+    let mut statuses: Vec<u16> = readers.failed.iter().map(|(status, _)| status.as_u16()).collect();
+    statuses.sort_unstable();
+    statuses.dedup();
+    for status in statuses {
+        let times: Vec<Duration> = readers
+            .failed
+            .iter()
+            .filter(|(s, _)| s.as_u16() == status)
+            .map(|(_, t)| *t)
+            .collect();
+        let _ = write!(
+            text,
+            ", **{} failed with {status}** after up to {}",
+            times.len(),
+            human(times.iter().max().copied().unwrap_or_default())
+        );
+    }
+    text
+}
+
+/// The database time of one request of a page, on average.
+fn per_request(page: &PageResult) -> Duration {
+    let requests = u32::try_from(page.samples.0.len().max(1)).unwrap_or(u32::MAX);
+    total(&page.breakdown).time / requests
+}
+
+/// The statements that took each page's database time.
+fn page_statements(out: &mut String, pages: &[&PageResult]) {
+    let _ = writeln!(
+        out,
+        "The statements behind each page, per request (the rest of a page's time is Rust: the handler, the \
+         template, the middleware):\n"
+    );
+    let _ = writeln!(out, "| Page | Busiest statements per request |\n|---|---|");
+    for page in pages {
+        let requests = page.samples.0.len().max(1);
+        let each = u32::try_from(requests).unwrap_or(u32::MAX);
+        let listed: Vec<String> = page
+            .breakdown
+            .iter()
+            .take(5)
+            .map(|(statement, tally)| {
+                let count = usize::try_from(tally.count).unwrap_or(usize::MAX) / requests;
+                format!("`{statement}` ×{count} {}", human(tally.time / each))
+            })
+            .collect();
+        let _ = writeln!(out, "| {} | {} |", page.name, listed.join(", "));
+    }
+    let _ = writeln!(out);
+}
+
+fn page_table(out: &mut String, pages: &[&PageResult], requests: usize, export_requests: usize) {
+    let _ = writeln!(
+        out,
+        "| Page | Shows | Target (p95) | p50 | p95 | max | Statements (database time) per request | Size | Met |"
+    );
+    let _ = writeln!(out, "|---|---|---|---:|---:|---:|---:|---:|---|");
+    for page in pages {
+        let _ = writeln!(
+            out,
+            "| {} <br>`{}` | {} | {} | {} | {} | {} | {:.0} ({}) | {} | {} |",
+            page.name,
+            page.uri,
+            page.note,
+            page.target
+                .map_or_else(|| "—".to_owned(), |t| format!("< {}", human(t))),
+            human(page.samples.p50()),
+            human(page.samples.p95()),
+            human(page.samples.max()),
+            page.statements,
+            human(per_request(page)),
+            bytes(page.bytes),
+            page.met().map_or("—", |met| if met { "yes" } else { "**no**" }),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n{requests} timed requests per page ({export_requests} for the export) after untimed warm-up requests.\n"
+    );
+}
+
+fn import_breakdown(out: &mut String, result: &ImportResult, applied: bool) {
+    let [read, validated, written] = result.stages;
+    let after_parse = result.wall.saturating_sub(result.parse);
+    let mut steps: Vec<(&str, Duration)> = vec![
+        ("reading the CSV into sheets", result.parse),
+        ("reading the rows (until the *read* report)", read.last),
+        (
+            "loading what is stored and checking every row, without a transaction (until the last *validated* \
+             report)",
+            validated.last.saturating_sub(read.last),
+        ),
+    ];
+    if applied {
+        steps.push((
+            "writing the records in the transaction (the *written* reports)",
+            written.last.saturating_sub(validated.last),
+        ));
+        steps.push((
+            "writing the relations and committing (after the last *written* report)",
+            after_parse.saturating_sub(written.last),
+        ));
+    } else {
+        steps.push(("building the report", after_parse.saturating_sub(validated.last)));
+    }
+    let _ = writeln!(out, "| Step | Time |\n|---|---:|");
+    for (step, took) in steps {
+        let _ = writeln!(out, "| {step} | {} |", human(took));
+    }
+    let _ = writeln!(out, "| **all** | **{}** |\n", human(result.wall));
+    let all = total(&result.statements);
+    let _ = writeln!(
+        out,
+        "{} statements ({:.1} per row), {} of database time as the driver measured it. The busiest:\n",
+        count(all.count),
+        { all.count as f64 / result.rows.max(1) as f64 },
+        human(all.time)
+    );
+    let _ = writeln!(out, "| Statement | Count | Per row | Time |\n|---|---:|---:|---:|");
+    for (statement, tally) in result.statements.iter().take(8) {
+        let _ = writeln!(
+            out,
+            "| `{statement}` | {} | {:.2} | {} |",
+            count(tally.count),
+            { tally.count as f64 / result.rows.max(1) as f64 },
+            human(tally.time)
+        );
+    }
+    let _ = writeln!(out);
+}
+
+fn backend_section(out: &mut String, run: &Run, report: &BackendReport) {
+    let _ = writeln!(out, "## {}\n", name(report.backend));
+    let _ = writeln!(
+        out,
+        "{}. Loading the municipality took {}{}.\n",
+        report.version,
+        human(report.setup),
+        report
+            .size_bytes
+            .map(|b| format!(
+                "; the database then held {}",
+                bytes(usize::try_from(b).unwrap_or(usize::MAX))
+            ))
+            .unwrap_or_default()
+    );
+    let _ = writeln!(out, "### Lists and records' pages\n");
+    let pages: Vec<&PageResult> = report.pages.iter().collect();
+    page_table(out, &pages, run.options.requests, run.options.export_requests);
+    page_statements(out, &pages);
+    let _ = writeln!(out, "### Export\n");
+    let export = &report.export;
+    let _ = writeln!(
+        out,
+        "`{}`: p50 {}, max {} over {} downloads of {} ({:.0} statements each).\n",
+        export.uri,
+        human(export.samples.p50()),
+        human(export.samples.max()),
+        export.samples.0.len(),
+        bytes(export.bytes),
+        export.statements
+    );
+    let _ = writeln!(
+        out,
+        "### Import of {} new informationsmängder\n",
+        usize_count(report.apply.rows)
+    );
+    let _ = writeln!(
+        out,
+        "| Import | Rows | Wall time | Rows per second | Progress reports (read / validated / written) | Target | Met |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---|---|---|");
+    for (what, result, target) in [
+        ("Planned (dry run, the preview)", &report.plan, None),
+        (
+            "Imported: planned, then written and committed",
+            &report.apply,
+            Some(IMPORT_TARGET),
+        ),
+    ] {
+        let [read, validated, written] = result.stages;
+        let _ = writeln!(
+            out,
+            "| {what} | {} | {} | {} | {} / {} / {} | {} | {} |",
+            usize_count(result.rows),
+            human(result.wall),
+            usize_count(result.rows_per_second() as usize),
+            read.reports,
+            validated.reports,
+            written.reports,
+            target.map_or_else(|| "—".to_owned(), |t| format!("< {}", human(t))),
+            target.map_or("—", |t| if result.wall < t { "yes" } else { "**no**" }),
+        );
+    }
+    let v = &report.verification;
+    let _ = writeln!(
+        out,
+        "\nAfter the import the database held {} more informationsmängder, {} more relations and {} more audit \
+         events (expected {}, {} and {}): {}.\n",
+        count(v.records_added),
+        count(v.relations_added),
+        count(v.events_added),
+        count(v.records_expected),
+        count(v.relations_expected),
+        count(v.records_expected + v.relations_expected),
+        if v.ok() {
+            "every row and relation written, each with its audit event"
+        } else {
+            "**the counts do not match**"
+        }
+    );
+    let _ = writeln!(out, "Where the time of the import went:\n");
+    import_breakdown(out, &report.apply, true);
+    let _ = writeln!(out, "Where the time of the dry run went:\n");
+    import_breakdown(out, &report.plan, false);
+    let _ = writeln!(out, "### Readers during an import\n");
+    let _ = writeln!(
+        out,
+        "A second reader requested `{}` back to back while {} rows were planned ({} with the reader running): {}.\n",
+        report.readers_during_plan.uri,
+        usize_count(run.generated.concurrent_plan_rows),
+        human(report.readers_during_plan.work),
+        readers_text(&report.readers_during_plan)
+    );
+    let _ = writeln!(
+        out,
+        "The same request every 500 ms while the {} rows were imported ({}): {}.\n",
+        usize_count(report.apply.rows),
+        human(report.readers_during_apply.work),
+        readers_text(&report.readers_during_apply)
+    );
+}
+
+/// The whole document.
+pub fn markdown(run: &Run) -> String {
+    let mut out = String::new();
+    let g = &run.generated;
+    let _ = writeln!(
+        out,
+        "# Performance\n\n\
+         <!-- Written by `scripts/bench` (crates/lis-bench). Change the benchmark, not this file: the next run \
+         replaces it. -->\n\n\
+         The inventory benchmark of issue #5: a generated large municipality, measured on SQLite and PostgreSQL. \
+         Run it with one command from the repository's root:\n\n\
+         ```sh\nscripts/bench            # both databases; writes this file\n\
+         scripts/bench --backend sqlite   # arguments are passed to lis-bench (see --help)\n```\n\n\
+         It builds `lis-bench` in release mode, needs PostgreSQL at `LIS_BENCH_POSTGRES_URL` (default \
+         `postgres://postgres@127.0.0.1:5432/postgres`; it creates and drops a database `lis_bench_<pid>`) and \
+         takes {} on the machine below.\n",
+        human(run.took)
+    );
+
+    let _ = writeln!(out, "## Summary\n");
+    let mut header = "| Goal (issue #5) |".to_owned();
+    let mut rule = "|---|".to_owned();
+    for report in &run.backends {
+        let _ = write!(header, " {} |", name(report.backend));
+        rule.push_str("---|");
+    }
+    let _ = writeln!(out, "{header}\n{rule}");
+    let row = |label: &str, cell: &dyn Fn(&BackendReport) -> String| {
+        let mut line = format!("| {label} |");
+        for report in &run.backends {
+            let _ = write!(line, " {} |", cell(report));
+        }
+        line
+    };
+    let lines = [
+        row(
+            &format!(
+                "First page of each list with a filter and a search term: p95 < {}",
+                human(LIST_TARGET)
+            ),
+            &|r| summary_pages(r, LIST_TARGET),
+        ),
+        row(&format!("A record's page: p95 < {}", human(DETAIL_TARGET)), &|r| {
+            summary_pages(r, DETAIL_TARGET)
+        }),
+        row(
+            &format!(
+                "Importing {} informationsmängder from CSV: < {}",
+                usize_count(g.import_rows),
+                human(IMPORT_TARGET)
+            ),
+            &|r| {
+                format!(
+                    "{} ({}, {} rows/s)",
+                    verdict(r.apply.wall < IMPORT_TARGET),
+                    human(r.apply.wall),
+                    usize_count(r.apply.rows_per_second() as usize)
+                )
+            },
+        ),
+        row(
+            &format!(
+                "A reader of the lists while {} rows are planned",
+                usize_count(g.concurrent_plan_rows)
+            ),
+            &|r| readers_text(&r.readers_during_plan),
+        ),
+        row(
+            &format!(
+                "A reader of the lists while {} rows are imported",
+                usize_count(g.import_rows)
+            ),
+            &|r| readers_text(&r.readers_during_apply),
+        ),
+    ];
+    for line in lines {
+        let _ = writeln!(out, "{line}");
+    }
+
+    let m = &run.machine;
+    let _ = writeln!(
+        out,
+        "\n## Machine\n\n| | |\n|---|---|\n| CPU | {} ({} logical CPUs) |\n| Memory | {} |\n| System | {} |\n\
+         | Rust | {} |\n| Build | {} |\n| Commit | {} |\n| Date | {} |",
+        m.cpu, m.cores, m.memory, m.os, m.rustc, m.profile, m.commit, m.date
+    );
+    for report in &run.backends {
+        let _ = writeln!(out, "| {} | {} |", name(report.backend), report.version);
+    }
+
+    let _ = writeln!(
+        out,
+        "\n## What is measured\n\n\
+         **The municipality** (generated from seed {seed}, the same on both databases): {} org units (nämnder, \
+         förvaltningar, avdelningar, enheter and bolag), {} people, {} förvaltningsobjekt, {} systems of which {} \
+         are platforms in three layers, {} informationsmängder (2 % retired) and {} relations: {} *lagras i*, {} \
+         *körs på* (platforms run on the layer below, applications on platforms, so never a cycle) and {} \
+         *integrerar med*. About a fifth of the *lagras i* relations go to the busiest 1 % of systems, as a \
+         collaboration platform or a file server would hold much of a municipality's information. Names are \
+         Swedish, combined from word lists.\n\n\
+         **Set-up skips the audit trail.** The organisation, its units and its people are created through LIS's \
+         services, each with its audit event; the inventory and its relations are written with multi-row inserts \
+         in one transaction **without audit events**, as set-up for measuring reads. The measured import writes \
+         through LIS's own importer, with an audit event for every record and relation. PostgreSQL is `ANALYZE`d \
+         after loading; SQLite is used as `lis serve` leaves it (WAL, one connection, no `ANALYZE`).\n\n\
+         **Pages** are requested through the real router (`lis_web::router`, every middleware included) \
+         in-process, as a signed-in CISO whose session is made in the database. *Server time* is from handing the \
+         request to the router until the last byte of the body is read: no network and no browser. The lists are \
+         filtered on {} (a förvaltning and the {} units below it) and searched for “{}”; the system list also \
+         filters on *i drift*. Statements per request are counted with sea-orm's metric callback.\n\n\
+         **The import** is a CSV file ({}) in the systemförteckning layout of the export: {} rows, each a new \
+         informationsmängd with its org unit, informationsägare (by e-mail) and one to three systems that hold it \
+         (by name), {} relations in all. It is read with `lis_sheets::read` and imported with \
+         `lis_store::inventory_import::plan` (the dry run that the preview shows) and \
+         `lis_store::inventory_import::import` (what the import page runs: the plan made again without a \
+         transaction, then every row written in one transaction and committed). *Progress reports* count the calls of the import's progress callback per \
+         stage.\n\n\
+         **Readers during an import**: while the first {} rows of the file are planned, another task requests the \
+         filtered informationsmängd list back to back through the same router and connection pool; while the whole \
+         file is applied it does so every 500 ms (the apply's statement counts include these few requests).\n",
+        usize_count(g.units),
+        usize_count(g.people),
+        usize_count(g.objects),
+        usize_count(g.systems),
+        usize_count(g.platforms),
+        usize_count(g.information_sets),
+        usize_count(g.relations.iter().sum()),
+        usize_count(g.relations[0]),
+        usize_count(g.relations[1]),
+        usize_count(g.relations[2]),
+        g.filter_unit,
+        usize_count(g.filter_units.saturating_sub(1)),
+        g.search,
+        bytes(g.csv_bytes),
+        usize_count(g.import_rows),
+        usize_count(g.import_relations),
+        usize_count(g.concurrent_plan_rows),
+        seed = run.options.seed,
+    );
+
+    for report in &run.backends {
+        backend_section(&mut out, run, report);
+    }
+    out
+}
