@@ -1,4 +1,5 @@
 //! The store under the router: migrations and the audit trail.
 
 mod audit;
+mod batches;
 mod migrations;

@@ -27,6 +27,8 @@ pub struct FreshDatabase {
     pub queries: Arc<QueryLog>,
     /// What it is, for the report: the server's version.
     pub version: String,
+    /// Where it is, for the report, without any password.
+    pub url: String,
     place: Place,
 }
 
@@ -38,6 +40,54 @@ enum Place {
 /// The PostgreSQL server's administrative URL.
 pub fn postgres_admin_url() -> String {
     std::env::var(POSTGRES_URL_VARIABLE).unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned())
+}
+
+/// A database to measure on: SQLite, or PostgreSQL at an administrative URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// Which database.
+    pub backend: Backend,
+    /// For PostgreSQL: the server's administrative URL (any database on it).
+    pub postgres_url: Option<String>,
+}
+
+impl Target {
+    /// SQLite in a file of its own.
+    pub fn sqlite() -> Self {
+        Self {
+            backend: Backend::Sqlite,
+            postgres_url: None,
+        }
+    }
+
+    /// PostgreSQL at [`POSTGRES_URL_VARIABLE`] (or [`DEFAULT_POSTGRES_URL`]).
+    pub fn postgres() -> Self {
+        Self {
+            backend: Backend::Postgres,
+            postgres_url: Some(postgres_admin_url()),
+        }
+    }
+
+    /// The same PostgreSQL server reached through its Unix socket in `dir` instead of TCP.
+    pub fn postgres_socket(dir: &str) -> Result<Self> {
+        let mut url = url::Url::parse(&postgres_admin_url()).map_err(|e| anyhow!("{POSTGRES_URL_VARIABLE}: {e}"))?;
+        url.query_pairs_mut().append_pair("host", dir);
+        Ok(Self {
+            backend: Backend::Postgres,
+            postgres_url: Some(url.to_string()),
+        })
+    }
+
+    /// Its name in the report.
+    pub fn label(&self) -> String {
+        match (&self.backend, &self.postgres_url) {
+            (Backend::Sqlite, _) => "SQLite".to_owned(),
+            (Backend::Postgres, Some(url)) if url.contains("host=%2F") || url.contains("host=/") => {
+                "PostgreSQL, Unix socket".to_owned()
+            }
+            (Backend::Postgres, _) => "PostgreSQL".to_owned(),
+        }
+    }
 }
 
 async fn admin(admin_url: &str, sql: &str) -> Result<()> {
@@ -79,8 +129,9 @@ async fn drop_leftovers(admin_url: &str) -> Result<()> {
 }
 
 impl FreshDatabase {
-    /// Creates, connects and migrates a database on `backend`.
-    pub async fn create(backend: Backend) -> Result<Self> {
+    /// Creates, connects and migrates a database on `target`.
+    pub async fn create(target: &Target) -> Result<Self> {
+        let backend = target.backend;
         let queries = Arc::new(QueryLog::default());
         let (url, place) = match backend {
             Backend::Sqlite => {
@@ -93,7 +144,7 @@ impl FreshDatabase {
                 (url, Place::Directory(dir))
             }
             Backend::Postgres => {
-                let admin_url = postgres_admin_url();
+                let admin_url = target.postgres_url.clone().unwrap_or_else(postgres_admin_url);
                 drop_leftovers(&admin_url).await?;
                 let name = format!("{PREFIX}{}", std::process::id());
                 admin(&admin_url, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
@@ -125,6 +176,7 @@ impl FreshDatabase {
             db,
             queries,
             version,
+            url: parsed.redacted(),
             place,
         })
     }

@@ -25,7 +25,7 @@ use lis_store::entity::{audit_event, inventory_item, inventory_relation};
 use lis_store::{Backend, DatabaseConnection};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::database::FreshDatabase;
+use crate::database::{FreshDatabase, Target};
 use crate::generate::{Municipality, Size};
 use crate::measure::{ImportResult, PageCase, PageResult, Readers, Server};
 
@@ -39,8 +39,8 @@ pub const IMPORT_TARGET: Duration = Duration::from_secs(10);
 /// What to run.
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// The backends, in order.
-    pub backends: Vec<Backend>,
+    /// The databases, in order.
+    pub backends: Vec<Target>,
     /// How large the municipality is.
     pub size: Size,
     /// The seed of the generator.
@@ -57,7 +57,7 @@ pub struct Options {
 
 impl Options {
     /// The benchmark of the issue: full size, 50 requests per page after 5 untimed ones.
-    pub fn full(backends: Vec<Backend>) -> Self {
+    pub fn full(backends: Vec<Target>) -> Self {
         Self {
             backends,
             size: Size::full(),
@@ -108,8 +108,12 @@ pub struct Generated {
 pub struct BackendReport {
     /// Which.
     pub backend: Backend,
+    /// Its name in the report ("PostgreSQL, Unix socket").
+    pub label: String,
     /// The database server's version.
     pub version: String,
+    /// The database's URL, without any password.
+    pub url: String,
     /// Loading the municipality.
     pub setup: Duration,
     /// The database's size after loading, when known.
@@ -128,6 +132,8 @@ pub struct BackendReport {
     pub readers_during_apply: Readers,
     /// What the database held after the import compared with what it should.
     pub verification: Verification,
+    /// One statement with 150 and with 1 500 bound parameters: (parameters, p50).
+    pub parameter_probe: Vec<(usize, Duration)>,
 }
 
 /// Counts after the import against what the import should have written.
@@ -177,6 +183,7 @@ fn say(text: &str) {
 /// Generates the municipality and measures it on every backend asked for.
 pub async fn run(options: Options) -> Result<Run> {
     let started = Instant::now();
+    let machine = report::Machine::this();
     say(&format!("generating the municipality (seed {})", options.seed));
     let m = generate::municipality(options.seed, &options.size);
     let csv = lis_web::inventory_files::csv(&[m.import_table(m.import_rows.len())])?;
@@ -207,16 +214,19 @@ pub async fn run(options: Options) -> Result<Run> {
         search: m.search,
     };
     let mut backends = Vec::new();
-    for &backend in &options.backends {
-        say(&format!("{backend:?}: creating a fresh database"));
-        let fresh = FreshDatabase::create(backend).await?;
+    for target in &options.backends {
+        let label = target.label();
+        say(&format!("{label}: creating a fresh database"));
+        let fresh = FreshDatabase::create(target).await?;
         let measured = measure_backend(&fresh, &m, &options, &csv, &plan_csv).await;
         let removed = fresh.remove().await;
-        backends.push(measured.with_context(|| format!("measuring on {backend:?}"))?);
+        let mut measured = measured.with_context(|| format!("measuring on {label}"))?;
+        measured.label = label;
+        backends.push(measured);
         removed?;
     }
     Ok(Run {
-        machine: report::Machine::this(),
+        machine,
         options,
         generated,
         backends,
@@ -271,19 +281,11 @@ async fn measure_backend(
     let queries = &fresh.queries;
     say("loading the municipality");
     let loaded = load::load(db, m).await?;
-    if std::env::var("LIS_BENCH_EXPERIMENT").is_ok() && fresh.sqlite_file().is_some() {
-        use sea_orm::ConnectionTrait;
-        for sql in std::env::var("LIS_BENCH_EXPERIMENT").unwrap_or_default().split(';') {
-            if !sql.trim().is_empty() {
-                say(&format!("experiment: {sql}"));
-                db.execute_unprepared(sql).await?;
-            }
-        }
-    }
     say(&format!("loaded in {:.1} s", loaded.took.as_secs_f64()));
     let size_bytes = database_size(fresh).await;
     let organisation_id = loaded.organisation_id;
     let server = Server::new(db, loaded.signed_in_person_id).await?;
+    let parameter_probe = measure::parameter_probe(db).await?;
     let unit = *loaded
         .unit_ids
         .get(m.filter_unit)
@@ -449,12 +451,14 @@ async fn measure_backend(
         relations_expected: to_u64(m.import_rows.iter().map(|r| r.held_by.len()).sum()),
     };
     Ok(BackendReport {
+        label: String::new(),
         backend: if db.get_database_backend() == sea_orm::DbBackend::Postgres {
             Backend::Postgres
         } else {
             Backend::Sqlite
         },
         version: fresh.version.clone(),
+        url: fresh.url.clone(),
         setup: loaded.took,
         size_bytes,
         pages,
@@ -464,6 +468,7 @@ async fn measure_backend(
         readers_during_plan,
         readers_during_apply,
         verification,
+        parameter_probe,
     })
 }
 
@@ -476,7 +481,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_small_municipality_is_measured_on_sqlite() {
         let options = Options {
-            backends: vec![Backend::Sqlite],
+            backends: vec![Target::sqlite()],
             size: Size::scaled(0.01),
             seed: 5,
             requests: 1,

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
 use clap::{Parser, ValueEnum};
+use lis_bench::database::Target;
 use lis_bench::generate::Size;
 use lis_bench::{Options, report};
-use lis_store::Backend;
 
 /// Which databases to measure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -43,16 +43,24 @@ struct Args {
     /// Keep a copy of the generated import file (CSV) here.
     #[arg(long, value_name = "FILE")]
     csv_out: Option<PathBuf>,
+    /// Measure PostgreSQL a second time through its Unix socket in this directory (e.g. /var/run/postgresql).
+    #[arg(long, value_name = "DIR")]
+    postgres_socket: Option<String>,
 }
 
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();
-    let backends = match args.backend {
-        Backends::Both => vec![Backend::Sqlite, Backend::Postgres],
-        Backends::Sqlite => vec![Backend::Sqlite],
-        Backends::Postgres => vec![Backend::Postgres],
+    let mut backends = match args.backend {
+        Backends::Both => vec![Target::sqlite(), Target::postgres()],
+        Backends::Sqlite => vec![Target::sqlite()],
+        Backends::Postgres => vec![Target::postgres()],
     };
+    if let Some(dir) = &args.postgres_socket
+        && args.backend != Backends::Sqlite
+    {
+        backends.push(Target::postgres_socket(dir)?);
+    }
     let mut options = Options::full(backends);
     if (args.scale - 1.0).abs() > f64::EPSILON {
         options.size = Size::scaled(args.scale);

@@ -357,6 +357,35 @@ pub async fn import(
     })
 }
 
+/// How long one statement takes through the pool with few and with many bound parameters: `(parameters, p50)` for
+/// 150 and 1 500 (what listing 1 500 people's roles sends). Large messages show transport stalls: on PostgreSQL over
+/// TCP without `TCP_NODELAY`, a message larger than the socket's first send buffer (some 16 kB) waits for the
+/// server's delayed acknowledgement.
+pub async fn parameter_probe(db: &DatabaseConnection) -> Result<Vec<(usize, Duration)>> {
+    use lis_store::entity::person;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    let mut probes = Vec::new();
+    for parameters in [150_i64, 1_500] {
+        let mut samples = Vec::new();
+        for round in 0..22 {
+            let started = Instant::now();
+            person::Entity::find()
+                .select_only()
+                .column(person::Column::Id)
+                .filter(person::Column::Id.is_in(1..=parameters))
+                .into_tuple::<i64>()
+                .all(db)
+                .await?;
+            // The first two prepare the statement and warm the connection.
+            if round >= 2 {
+                samples.push(started.elapsed());
+            }
+        }
+        probes.push((usize::try_from(parameters).unwrap_or_default(), Samples(samples).p50()));
+    }
+    Ok(probes)
+}
+
 /// List requests made by another reader while an import ran.
 #[derive(Clone, Debug)]
 pub struct Readers {

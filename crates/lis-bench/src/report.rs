@@ -26,6 +26,8 @@ pub struct Machine {
     pub profile: &'static str,
     /// When, in UTC.
     pub date: String,
+    /// The load average when the run started (other work on the machine slows the figures).
+    pub load: String,
     /// The commit, and whether the tree had changes.
     pub commit: String,
 }
@@ -85,6 +87,10 @@ impl Machine {
                 "release"
             },
             date: chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
+            load: std::fs::read_to_string("/proc/loadavg")
+                .ok()
+                .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+                .unwrap_or_else(|| "unknown".to_owned()),
             commit,
         }
     }
@@ -97,7 +103,7 @@ pub fn human(d: Duration) -> String {
         format!("{:.0} µs", ms * 1000.0)
     } else if ms < 100.0 {
         format!("{ms:.1} ms")
-    } else if ms < 1000.0 {
+    } else if ms < 999.5 {
         format!("{ms:.0} ms")
     } else if ms < 100_000.0 {
         format!("{:.2} s", d.as_secs_f64())
@@ -130,13 +136,6 @@ pub fn bytes(n: usize) -> String {
 
 fn usize_count(n: usize) -> String {
     count(u128::try_from(n).unwrap_or(u128::MAX))
-}
-
-fn name(backend: Backend) -> &'static str {
-    match backend {
-        Backend::Sqlite => "SQLite",
-        Backend::Postgres => "PostgreSQL",
-    }
 }
 
 fn verdict(met: bool) -> &'static str {
@@ -300,11 +299,12 @@ fn import_breakdown(out: &mut String, result: &ImportResult, applied: bool) {
 }
 
 fn backend_section(out: &mut String, run: &Run, report: &BackendReport) {
-    let _ = writeln!(out, "## {}\n", name(report.backend));
+    let _ = writeln!(out, "## {}\n", report.label);
     let _ = writeln!(
         out,
-        "{}. Loading the municipality took {}{}.\n",
+        "{} at `{}`. Loading the municipality took {}{}.\n",
         report.version,
+        report.url,
         human(report.setup),
         report
             .size_bytes
@@ -314,6 +314,12 @@ fn backend_section(out: &mut String, run: &Run, report: &BackendReport) {
             ))
             .unwrap_or_default()
     );
+    let probes: Vec<String> = report
+        .parameter_probe
+        .iter()
+        .map(|(parameters, took)| format!("{} with {} bound parameters", human(*took), usize_count(*parameters)))
+        .collect();
+    let _ = writeln!(out, "One statement through the pool (p50): {}.\n", probes.join(", "));
     let _ = writeln!(out, "### Lists and records' pages\n");
     let pages: Vec<&PageResult> = report.pages.iter().collect();
     page_table(out, &pages, run.options.requests, run.options.export_requests);
@@ -414,9 +420,10 @@ pub fn markdown(run: &Run) -> String {
          Run it with one command from the repository's root:\n\n\
          ```sh\nscripts/bench            # both databases; writes this file\n\
          scripts/bench --backend sqlite   # arguments are passed to lis-bench (see --help)\n```\n\n\
-         It builds `lis-bench` in release mode, needs PostgreSQL at `LIS_BENCH_POSTGRES_URL` (default \
-         `postgres://postgres@127.0.0.1:5432/postgres`; it creates and drops a database `lis_bench_<pid>`) and \
-         takes {} on the machine below.\n",
+         It builds `lis-bench` in release mode and needs PostgreSQL at `LIS_BENCH_POSTGRES_URL` (default \
+         `postgres://postgres@127.0.0.1:5432/postgres`; it creates and drops a database `lis_bench_<pid>`). When \
+         the server's Unix socket is in `LIS_BENCH_POSTGRES_SOCKET` (default `/var/run/postgresql`), PostgreSQL is \
+         measured a second time through it. The run below took {} on the machine below, the build aside.\n",
         human(run.took)
     );
 
@@ -424,7 +431,7 @@ pub fn markdown(run: &Run) -> String {
     let mut header = "| Goal (issue #5) |".to_owned();
     let mut rule = "|---|".to_owned();
     for report in &run.backends {
-        let _ = write!(header, " {} |", name(report.backend));
+        let _ = write!(header, " {} |", report.label);
         rule.push_str("---|");
     }
     let _ = writeln!(out, "{header}\n{rule}");
@@ -484,11 +491,11 @@ pub fn markdown(run: &Run) -> String {
     let _ = writeln!(
         out,
         "\n## Machine\n\n| | |\n|---|---|\n| CPU | {} ({} logical CPUs) |\n| Memory | {} |\n| System | {} |\n\
-         | Rust | {} |\n| Build | {} |\n| Commit | {} |\n| Date | {} |",
-        m.cpu, m.cores, m.memory, m.os, m.rustc, m.profile, m.commit, m.date
+         | Rust | {} |\n| Build | {} |\n| Commit | {} |\n| Date | {} |\n| Load average at the start (1, 5, 15 min) | {} |",
+        m.cpu, m.cores, m.memory, m.os, m.rustc, m.profile, m.commit, m.date, m.load
     );
     for report in &run.backends {
-        let _ = writeln!(out, "| {} | {} |", name(report.backend), report.version);
+        let _ = writeln!(out, "| {} | {} |", report.label, report.version);
     }
 
     let _ = writeln!(
@@ -520,7 +527,7 @@ pub fn markdown(run: &Run) -> String {
          stage.\n\n\
          **Readers during an import**: while the first {} rows of the file are planned, another task requests the \
          filtered informationsmängd list back to back through the same router and connection pool; while the whole \
-         file is applied it does so every 500 ms (the apply's statement counts include these few requests).\n",
+         file is applied it does so every 500 ms (the import's statement counts include these few requests).\n",
         usize_count(g.units),
         usize_count(g.people),
         usize_count(g.objects),
@@ -544,5 +551,130 @@ pub fn markdown(run: &Run) -> String {
     for report in &run.backends {
         backend_section(&mut out, run, report);
     }
+    notes(&mut out, run);
     out
+}
+
+/// The 95th percentile of the slowest page with `target`.
+fn slowest(report: &BackendReport, target: Duration) -> Duration {
+    report
+        .pages
+        .iter()
+        .filter(|p| p.target == Some(target))
+        .map(|p| p.samples.p95())
+        .max()
+        .unwrap_or_default()
+}
+
+/// What the figures themselves show about the misses, when they show it.
+fn notes(out: &mut String, run: &Run) {
+    let mut notes = Vec::new();
+    for report in &run.backends {
+        // Where the time of each page that missed its goal went.
+        let missed: Vec<String> = report
+            .pages
+            .iter()
+            .filter(|page| page.met() == Some(false))
+            .map(|page| {
+                let database = per_request(page);
+                let requests = u32::try_from(page.samples.0.len().max(1)).unwrap_or(u32::MAX);
+                let busiest = page.breakdown.first().map_or_else(String::new, |(statement, tally)| {
+                    format!(", most in `{statement}` ({})", human(tally.time / requests))
+                });
+                format!(
+                    "{} (p95 {}: {} in the database per request{busiest}, the rest in Rust)",
+                    page.name,
+                    human(page.samples.p95()),
+                    human(database)
+                )
+            })
+            .collect();
+        if !missed.is_empty() {
+            notes.push(format!(
+                "**{}: pages over their goal.** {}.",
+                report.label,
+                missed.join("; ")
+            ));
+        }
+        let [(few, few_took), (many, many_took)] = report.parameter_probe[..] else {
+            continue;
+        };
+        if many_took > Duration::from_millis(20) && many_took > few_took * 10 {
+            // Statements that cost a page at least one stall (35 ms) per request.
+            let mut slow: Vec<String> = Vec::new();
+            for page in &report.pages {
+                let requests = u32::try_from(page.samples.0.len().max(1)).unwrap_or(u32::MAX);
+                for (statement, tally) in &page.breakdown {
+                    let per_request = tally.time / requests;
+                    if per_request > Duration::from_millis(35)
+                        && !slow.iter().any(|s| s.starts_with(&format!("`{statement}`")))
+                    {
+                        slow.push(format!("`{statement}` ({} per request)", human(per_request)));
+                    }
+                }
+            }
+            let socket = run
+                .backends
+                .iter()
+                .find(|other| other.backend == Backend::Postgres && other.label != report.label);
+            let compared = socket.map_or_else(String::new, |other| {
+                format!(
+                    " Through the Unix socket the same server gave p95 {} for the slowest list, {} for the slowest \
+                     record's page and {} for the import (section {}).",
+                    human(slowest(other, LIST_TARGET)),
+                    human(slowest(other, DETAIL_TARGET)),
+                    human(other.apply.wall),
+                    other.label
+                )
+            });
+            notes.push(format!(
+                "**{} stalls on large statements.** One statement with {} bound parameters took {} against {} \
+                 with {}. sqlx 0.9.0, which sea-orm uses, does not set `TCP_NODELAY` on its sockets \
+                 ([transact-rs/sqlx#4335](https://github.com/transact-rs/sqlx/issues/4335), fixed upstream by #4336 \
+                 but not yet released): a message longer than the socket's first send buffer (about 16 kB) goes out \
+                 in two parts, and the second waits for the server's delayed acknowledgement, about 40 ms. \
+                 Statements that cost the pages such a wait: {}. The import's multi-row statements pay it too. A \
+                 Unix socket (`?host=/var/run/postgresql` in the URL) has no such delay.{compared}",
+                report.label,
+                usize_count(many),
+                human(many_took),
+                human(few_took),
+                usize_count(few),
+                if slow.is_empty() {
+                    "none".to_owned()
+                } else {
+                    slow.join(", ")
+                },
+            ));
+        }
+        let refused: Vec<&(axum::http::StatusCode, Duration)> = report
+            .readers_during_apply
+            .failed
+            .iter()
+            .filter(|(status, _)| *status == axum::http::StatusCode::SERVICE_UNAVAILABLE)
+            .collect();
+        if report.backend == Backend::Sqlite && !refused.is_empty() {
+            notes.push(format!(
+                "**SQLite: readers wait for an import's write.** LIS opens SQLite with one pooled connection \
+                 (`lis_store::connect`), and the import holds it in its transaction from the first write to the \
+                 commit ({} here, after the plan made without a transaction); other requests wait for the \
+                 connection and fail with 503 once the pool's 5 s acquire timeout has passed ({} of {} here).",
+                human(
+                    report
+                        .apply
+                        .wall
+                        .saturating_sub(report.apply.parse)
+                        .saturating_sub(report.apply.stages[1].last)
+                ),
+                refused.len(),
+                refused.len() + report.readers_during_apply.answered.0.len()
+            ));
+        }
+    }
+    if !notes.is_empty() {
+        let _ = writeln!(out, "## What the figures show\n");
+        for note in notes {
+            let _ = writeln!(out, "- {note}\n");
+        }
+    }
 }

@@ -848,10 +848,13 @@ pub async fn list(db: &impl ConnectionTrait, organisation_id: i64, query: &ListQ
     if let Some(units) = &query.org_units {
         select = match query.kind {
             ItemKind::System => {
+                // A system's parent is always a förvaltningsobjekt: only those are looked for, not every record of
+                // the units (informationsmängder are many).
                 let objects = inventory_item::Entity::find()
                     .select_only()
                     .column(C::Id)
                     .filter(C::OrganisationId.eq(organisation_id))
+                    .filter(C::Kind.eq(ItemKind::ManagementObject.as_str()))
                     .filter(C::OrgUnitId.is_in(units.iter().copied()))
                     .into_tuple::<i64>()
                     .all(db)
@@ -874,6 +877,7 @@ pub async fn list(db: &impl ConnectionTrait, organisation_id: i64, query: &ListQ
                 .select_only()
                 .column(C::Id)
                 .filter(C::OrganisationId.eq(organisation_id))
+                .filter(C::Kind.eq(ItemKind::ManagementObject.as_str()))
                 .filter(
                     Condition::any()
                         .add(C::OwnerPersonId.eq(person_id))
@@ -980,13 +984,22 @@ pub struct RelationView {
     pub other: inventory_item::Model,
 }
 
-/// Every relation of a record, both ways, with the record at the other end.
+/// Every relation of a record, both ways, with the record at the other end. (Outgoing relations of a kind this LIS
+/// does not know, which only a newer LIS could have written and no page could show, are left out.)
 pub async fn relations_of(db: &impl ConnectionTrait, item_id: i64) -> Result<Vec<RelationView>, StoreError> {
+    use inventory_relation::Column as R;
+    let kinds = RelationKind::ALL.iter().map(|k| k.as_str());
     let relations = inventory_relation::Entity::find()
         .filter(
+            // Naming the kinds lets the `from` end be found through the (kind, from, to) index; the `to` end has an
+            // index of its own. Without them both databases read every relation.
             Condition::any()
-                .add(inventory_relation::Column::FromItemId.eq(item_id))
-                .add(inventory_relation::Column::ToItemId.eq(item_id)),
+                .add(
+                    Condition::all()
+                        .add(R::Kind.is_in(kinds))
+                        .add(R::FromItemId.eq(item_id)),
+                )
+                .add(R::ToItemId.eq(item_id)),
         )
         .order_by_asc(inventory_relation::Column::Id)
         .all(db)
@@ -1145,23 +1158,29 @@ pub async fn relate_many(
     // The runs-on graph, read when first needed and grown with every runs-on relation made (relate reads it anew).
     let mut runs_on: Option<Vec<(i64, i64)>> = None;
     let mut added: HashSet<(RelationKind, i64, i64)> = HashSet::new();
+    // The records at the ends, read once per call: relating changes no record.
+    let mut records: HashMap<i64, End> = HashMap::new();
     for batch in wanted.chunks(BATCH * 2) {
-        let ends: BTreeSet<i64> = batch.iter().flat_map(|(_, from, to)| [*from, *to]).collect();
-        let records: HashMap<i64, End> = inventory_item::Entity::find()
-            .select_only()
-            .columns([C::Id, C::Kind, C::Name])
-            .column_as(C::RetiredAt.is_not_null(), "retired")
-            .filter(C::Id.is_in(ends))
-            .filter(C::OrganisationId.eq(organisation_id))
-            .into_tuple::<(i64, String, String, bool)>()
-            .all(txn)
-            .await?
-            .into_iter()
-            .map(|(id, kind, name, retired)| {
+        let unread: BTreeSet<i64> = batch
+            .iter()
+            .flat_map(|(_, from, to)| [*from, *to])
+            .filter(|id| !records.contains_key(id))
+            .collect();
+        if !unread.is_empty() {
+            let read = inventory_item::Entity::find()
+                .select_only()
+                .columns([C::Id, C::Kind, C::Name])
+                .column_as(C::RetiredAt.is_not_null(), "retired")
+                .filter(C::Id.is_in(unread))
+                .filter(C::OrganisationId.eq(organisation_id))
+                .into_tuple::<(i64, String, String, bool)>()
+                .all(txn)
+                .await?;
+            records.extend(read.into_iter().map(|(id, kind, name, retired)| {
                 let kind = kind_from(id, &kind);
                 (id, End { kind, name, retired })
-            })
-            .collect();
+            }));
+        }
         // Stored relations that one of the batch would repeat: of its kind, from its `from` end (or, for an
         // integration, which counts both ways, from either end).
         let mut stored: HashSet<(RelationKind, i64, i64)> = HashSet::new();

@@ -764,6 +764,8 @@ async fn plan_inner(
     for (checked, index) in order.into_iter().enumerate() {
         if checked > 0 && checked.is_multiple_of(1000) {
             progress.report(Stage::Validated, checked, total);
+            // Checking a large file takes a while: let other requests on this worker thread run in between.
+            tokio::task::yield_now().await;
         }
         let draft = &drafts[index];
         let name = match inventory::name(draft.name()) {
@@ -957,6 +959,9 @@ async fn plan_inner(
     // Relations: each list given is the row's whole set of that relation.
     let systems = records.get(&ItemKind::System);
     for (index, draft) in drafts.iter().enumerate() {
+        if index > 0 && index.is_multiple_of(1000) {
+            tokio::task::yield_now().await;
+        }
         let RowKind::Item(kind) = draft.kind else { continue };
         for relation in [RelationKind::RunsOn, RelationKind::IntegratesWith, RelationKind::HeldBy] {
             let column = Column::Relation(relation);
@@ -1297,7 +1302,8 @@ async fn write(
         writes.create(kind, &mut waiting, &mut created, &mut written).await?;
     }
     // Relations: add what is listed and missing, remove what is stored and not listed. New relations wait to be made
-    // together (`relate_many`, as `relate` would make each), and are made before a stored one is removed.
+    // together (`relate_many`, as `relate` would make each, in batches of its own), and are made before a stored one
+    // is removed.
     let mut waiting: Vec<(RelationKind, i64, i64)> = Vec::new();
     for row in &rows {
         let Some(from) = row.existing.or_else(|| created.get(&row.draft).copied()) else {
@@ -1320,9 +1326,6 @@ async fn write(
                     waiting.push((*relation, from, *to));
                 }
             }
-        }
-        if waiting.len() >= 2 * items::BATCH {
-            items::relate_many(txn, ctx, organisation_id, &std::mem::take(&mut waiting)).await?;
         }
     }
     items::relate_many(txn, ctx, organisation_id, &waiting).await?;
