@@ -7,7 +7,7 @@ use chrono::Utc;
 use lis_domain::{AuditAction, Principal, Role, RoleGrant, SubjectRef, roles_for_groups};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder,
+    QueryOrder, QuerySelect,
 };
 use serde_json::json;
 
@@ -288,6 +288,24 @@ pub async fn list(db: &impl ConnectionTrait, organisation_id: i64) -> Result<Vec
             }
         })
         .collect())
+}
+
+/// Everyone in the organisation as (id, name, e-mail), by name: for showing and choosing people, without the roles
+/// and sessions [`list`] also reads.
+pub async fn names(
+    db: &impl ConnectionTrait,
+    organisation_id: i64,
+) -> Result<Vec<(i64, String, Option<String>)>, StoreError> {
+    Ok(person::Entity::find()
+        .select_only()
+        .column(person::Column::Id)
+        .column(person::Column::DisplayName)
+        .column(person::Column::Email)
+        .filter(person::Column::OrganisationId.eq(organisation_id))
+        .order_by_asc(person::Column::DisplayName)
+        .into_tuple()
+        .all(db)
+        .await?)
 }
 
 /// One person of the organisation, or [`StoreError::NotFound`].

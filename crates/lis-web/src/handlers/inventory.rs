@@ -65,11 +65,7 @@ impl Names {
         let units = lis_store::organisation::org_tree(&state.db, organisation_id)
             .await?
             .flatten();
-        let people = lis_store::people::list(&state.db, organisation_id)
-            .await?
-            .into_iter()
-            .map(|p| (p.person.id, p.person.display_name, p.person.email))
-            .collect();
+        let people = lis_store::people::names(&state.db, organisation_id).await?;
         let objects = lis_store::inventory::management_objects(&state.db, organisation_id).await?;
         Ok(Self { units, people, objects })
     }
