@@ -585,15 +585,11 @@ pub async fn create_many(
     Ok(created)
 }
 
-/// Changes a record that is in use. `seen_version` is the version the person edited; a newer one is refused as
-/// [`StoreError::Conflict`] and nothing changes. Saving the same values again changes nothing and writes no event.
-#[tracing::instrument(skip_all, err, fields(item.id = item_id))]
-pub async fn update(
+/// The record to change: in use, and still at the version the person saw ([`StoreError::Conflict`] otherwise).
+async fn in_use_at(
     txn: &DatabaseTransaction,
-    ctx: &ChangeContext,
     organisation_id: i64,
     item_id: i64,
-    fields: ItemFields,
     seen_version: i32,
 ) -> Result<inventory_item::Model, StoreError> {
     let existing = get(txn, organisation_id, item_id).await?;
@@ -606,6 +602,21 @@ pub async fn update(
             current_version: existing.version,
         });
     }
+    Ok(existing)
+}
+
+/// Changes a record that is in use. `seen_version` is the version the person edited; a newer one is refused as
+/// [`StoreError::Conflict`] and nothing changes. Saving the same values again changes nothing and writes no event.
+#[tracing::instrument(skip_all, err, fields(item.id = item_id))]
+pub async fn update(
+    txn: &DatabaseTransaction,
+    ctx: &ChangeContext,
+    organisation_id: i64,
+    item_id: i64,
+    fields: ItemFields,
+    seen_version: i32,
+) -> Result<inventory_item::Model, StoreError> {
+    let existing = in_use_at(txn, organisation_id, item_id, seen_version).await?;
     let kind = kind_of(&existing);
     let fields = fields.for_kind(kind);
     let before = ItemFields::of(&existing);
@@ -639,16 +650,7 @@ pub async fn retire(
     item_id: i64,
     seen_version: i32,
 ) -> Result<inventory_item::Model, StoreError> {
-    let existing = get(txn, organisation_id, item_id).await?;
-    if existing.retired_at.is_some() {
-        return Err(not_found("inventory_item", item_id));
-    }
-    if existing.version != seen_version {
-        return Err(StoreError::Conflict {
-            kind: "inventory_item",
-            current_version: existing.version,
-        });
-    }
+    let existing = in_use_at(txn, organisation_id, item_id, seen_version).await?;
     let kind = kind_of(&existing);
     if kind == ItemKind::ManagementObject {
         let systems: Vec<String> = inventory_item::Entity::find()

@@ -53,6 +53,19 @@ async fn item_resource(
     Ok(Resource::InventoryItem { responsible })
 }
 
+/// The record `item_id` of the person's organisation, once the authorization function allows `action` on it.
+async fn authorized_item(
+    state: &AppState,
+    user: &CurrentUser,
+    action: Action,
+    item_id: i64,
+) -> Result<inventory_item::Model, WebError> {
+    let item = lis_store::inventory::get(&state.db, user.0.person.organisation_id, item_id).await?;
+    user.authorize(state, action, item_resource(state, user, &item).await?)
+        .await?;
+    Ok(item)
+}
+
 /// Everything a page needs to show references by name: units, people and förvaltningsobjekt.
 struct Names {
     units: Vec<FlatUnit>,
@@ -591,9 +604,7 @@ pub async fn show(
     Path(item_id): Path<i64>,
     Query(params): Query<SavedParam>,
 ) -> Result<Html<String>, WebError> {
-    let item = lis_store::inventory::get(&state.db, user.0.person.organisation_id, item_id).await?;
-    user.authorize(&state, Action::View, item_resource(&state, &user, &item).await?)
-        .await?;
+    let item = authorized_item(&state, &user, Action::View, item_id).await?;
     let mut view = item_view(&state, &user, &env, &item).await?;
     view.saved = params.saved == "1";
     page::render(&state, &env, "inventory_item.html", &view)
@@ -882,9 +893,7 @@ pub async fn edit_form(
     Path(item_id): Path<i64>,
 ) -> Result<Html<String>, WebError> {
     let organisation_id = user.0.person.organisation_id;
-    let item = lis_store::inventory::get(&state.db, organisation_id, item_id).await?;
-    user.authorize(&state, Action::Change, item_resource(&state, &user, &item).await?)
-        .await?;
+    let item = authorized_item(&state, &user, Action::Change, item_id).await?;
     if item.retired_at.is_some() {
         return Err(WebError::NotFound);
     }
@@ -914,9 +923,7 @@ pub async fn save(
     Form(form): Form<ItemForm>,
 ) -> Result<Response, WebError> {
     let organisation_id = user.0.person.organisation_id;
-    let item = lis_store::inventory::get(&state.db, organisation_id, item_id).await?;
-    user.authorize(&state, Action::Change, item_resource(&state, &user, &item).await?)
-        .await?;
+    let item = authorized_item(&state, &user, Action::Change, item_id).await?;
     user.1.check_csrf(&form.csrf_token)?;
     if item.retired_at.is_some() {
         return Err(WebError::NotFound);
@@ -953,12 +960,10 @@ pub async fn save(
         Some(current) => {
             let now = ItemFields::of(&current);
             let objects = lis_store::inventory::by_ids(&state.db, now.parent_id).await?;
+            let mine = values_of(&fields, kind);
+            let saved = values_of(&now, kind);
             view.conflict = Field::of(kind)
-                .filter(|&field| {
-                    let mine = values_of(&fields, kind);
-                    let saved = values_of(&now, kind);
-                    mine.get(field.as_str()) != saved.get(field.as_str())
-                })
+                .filter(|&field| mine.get(field.as_str()) != saved.get(field.as_str()))
                 .map(|field| ChangedView {
                     label: field_label(env.lang, field),
                     now: display(env.lang, &names, &objects, &now, field),
@@ -991,9 +996,7 @@ pub async fn retire(
     Form(form): Form<VersionForm>,
 ) -> Result<Response, WebError> {
     let organisation_id = user.0.person.organisation_id;
-    let item = lis_store::inventory::get(&state.db, organisation_id, item_id).await?;
-    user.authorize(&state, Action::Change, item_resource(&state, &user, &item).await?)
-        .await?;
+    authorized_item(&state, &user, Action::Change, item_id).await?;
     user.1.check_csrf(&form.csrf_token)?;
     let txn = state.db.begin().await.map_err(db_error)?;
     let problem = match lis_store::inventory::retire(
@@ -1056,9 +1059,7 @@ pub async fn relate(
     Form(form): Form<RelateForm>,
 ) -> Result<Response, WebError> {
     let organisation_id = user.0.person.organisation_id;
-    let item = lis_store::inventory::get(&state.db, organisation_id, item_id).await?;
-    user.authorize(&state, Action::Change, item_resource(&state, &user, &item).await?)
-        .await?;
+    let item = authorized_item(&state, &user, Action::Change, item_id).await?;
     user.1.check_csrf(&form.csrf_token)?;
     let kind = lis_store::inventory::kind_of(&item);
     // (relation, whether this record is its `from` end, the kind of the other record)
@@ -1124,9 +1125,7 @@ pub async fn unrelate(
     Form(form): Form<VersionForm>,
 ) -> Result<Response, WebError> {
     let organisation_id = user.0.person.organisation_id;
-    let item = lis_store::inventory::get(&state.db, organisation_id, item_id).await?;
-    user.authorize(&state, Action::Change, item_resource(&state, &user, &item).await?)
-        .await?;
+    authorized_item(&state, &user, Action::Change, item_id).await?;
     user.1.check_csrf(&form.csrf_token)?;
     let relation = lis_store::inventory::relation(&state.db, organisation_id, relation_id).await?;
     if relation.from_item_id != item_id && relation.to_item_id != item_id {
