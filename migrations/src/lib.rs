@@ -13,6 +13,7 @@ mod m20261125_000004_catalogue_version;
 mod m20261125_000005_catalogue_mapping;
 mod m20261126_000006_inventory;
 mod m20261126_000007_api_tokens;
+mod m20261126_000008_inventory_listing;
 
 /// The list of LIS's migrations, oldest first.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_catalogue_mapping::Migration),
             Box::new(m20261126_000006_inventory::Migration),
             Box::new(m20261126_000007_api_tokens::Migration),
+            Box::new(m20261126_000008_inventory_listing::Migration),
         ]
     }
 }

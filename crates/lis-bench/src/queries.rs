@@ -55,6 +55,10 @@ pub fn statement_key(sql: &str) -> String {
 impl QueryLog {
     /// Records one statement, when recording.
     pub fn record(&self, info: &sea_orm::metric::Info<'_>) {
+        if std::env::var_os("LIS_BENCH_SLOW_SQL").is_some() && info.elapsed > std::time::Duration::from_millis(20) {
+            let sql: String = info.statement.sql.chars().take(300).collect();
+            eprintln!("slow statement ({:?}): {sql}", info.elapsed);
+        }
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         if !inner.recording {
             return;

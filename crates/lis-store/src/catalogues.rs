@@ -1,11 +1,12 @@
 //! Catalogue versions in the database: registering the shipped catalogue at start when it is new, and storing
 //! catalogues imported from OSCAL.
 
+use crate::ChangeTransaction;
 use chrono::Utc;
 use lis_domain::SubjectRef;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use serde_json::json;
 
@@ -39,7 +40,7 @@ pub async fn register(
     ctx: &ChangeContext,
     new: NewCatalogueVersion,
 ) -> Result<(catalogue_version::Model, bool), StoreError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_change().await?;
     let existing = catalogue_version::Entity::find()
         .filter(catalogue_version::Column::Key.eq(&new.key))
         .filter(catalogue_version::Column::Version.eq(&new.version))

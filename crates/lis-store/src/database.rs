@@ -5,7 +5,10 @@ use std::time::Duration;
 
 use sea_orm::sqlx::postgres::PgConnectOptions;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
 
 use crate::StoreError;
 
@@ -108,6 +111,9 @@ fn redact(raw: &str) -> String {
     }
 }
 
+/// Connections to an SQLite file: one writes at a time, the others read.
+const SQLITE_FILE_CONNECTIONS: u32 = 4;
+
 /// Opens a connection pool: SQLite in WAL mode with foreign keys enforced, PostgreSQL with short time-outs.
 ///
 /// Fails with [`StoreError::Unreachable`] when the server does not answer or refuses the connection.
@@ -120,12 +126,21 @@ pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, StoreError
         .sqlx_logging(false);
     match url.backend() {
         Backend::Sqlite => {
-            // One connection: SQLite serialises writers anyway, and one connection avoids "database is locked"
-            // errors when a reader's transaction is upgraded to a write.
-            options.max_connections(1).map_sqlx_sqlite_opts(|o| {
+            // A file has a few connections: in WAL mode readers read on while a change (which takes the write lock
+            // when it begins, see [`ChangeTransaction`]) is being written. An in-memory database exists once per
+            // connection, so it has one.
+            let connections = if url.sqlite_file().is_some() {
+                SQLITE_FILE_CONNECTIONS
+            } else {
+                1
+            };
+            options.max_connections(connections).map_sqlx_sqlite_opts(|o| {
                 o.journal_mode(SqliteJournalMode::Wal)
                     .foreign_keys(true)
                     .busy_timeout(CONNECT_TIMEOUT)
+                    // 64 MB of pages per connection rather than SQLite's 2 MB: a large municipality's inventory and
+                    // its indexes stay in memory, and an import's transaction does not spill to the WAL as it goes.
+                    .pragma("cache_size", "-65536")
             });
         }
         Backend::Postgres => {
@@ -136,7 +151,19 @@ pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, StoreError
     let mut attempt = 0;
     loop {
         match Database::connect(options.clone()).await {
-            Ok(db) => return Ok(db),
+            Ok(db) => {
+                if url.sqlite_file().is_some() {
+                    // SQLite plans without statistics as if every equality were selective: a lookup by ids within
+                    // an organisation would then read the organisation's every record. PostgreSQL keeps its own.
+                    db.execute_unprepared("ANALYZE")
+                        .await
+                        .map_err(|e| StoreError::Unreachable {
+                            url: url.redacted(),
+                            cause: driver_cause(&e),
+                        })?;
+                }
+                return Ok(db);
+            }
             Err(e)
                 if url.backend() == Backend::Sqlite
                     && attempt < 20
@@ -152,6 +179,39 @@ pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, StoreError
                 });
             }
         }
+    }
+}
+
+/// Brings the planner's statistics on the inventory up to date, after (or before) a change of many rows: SQLite
+/// keeps none by itself, PostgreSQL's autovacuum would catch up later. Reading samples, it takes milliseconds on a
+/// large municipality.
+pub async fn refresh_statistics(db: &impl ConnectionTrait) -> Result<(), StoreError> {
+    let statements: &[&str] = match backend_of(db) {
+        Backend::Sqlite => &["ANALYZE inventory_item", "ANALYZE inventory_relation"],
+        Backend::Postgres => &["ANALYZE inventory_item, inventory_relation"],
+    };
+    for statement in statements {
+        db.execute_unprepared(statement).await?;
+    }
+    Ok(())
+}
+
+/// Beginning the transaction of a change.
+pub trait ChangeTransaction {
+    /// Begins a transaction that will write. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`, waiting
+    /// up to the busy time-out for another writer), so a change that reads before it writes never finds at its
+    /// first write that another connection wrote in between; readers on the pool's other connections read on (WAL).
+    /// On PostgreSQL it is an ordinary transaction.
+    fn begin_change(&self) -> impl Future<Output = Result<DatabaseTransaction, DbErr>> + Send;
+}
+
+impl ChangeTransaction for DatabaseConnection {
+    async fn begin_change(&self) -> Result<DatabaseTransaction, DbErr> {
+        self.begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await
     }
 }
 

@@ -3,9 +3,10 @@
 //! The plan is plain data so that tests can load a variant of it; [`load`] writes a plan through the ordinary
 //! services in one transaction, so every row it writes has its audit event and a failure leaves nothing behind.
 
+use crate::ChangeTransaction;
 use lis_domain::OrgUnitKind::{self, Avdelning, Bolag, Enhet, Forvaltning, Fullmaktige, Namnd, Samverkan};
 use lis_domain::{Role, RoleGrant};
-use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 
 use crate::StoreError;
 use crate::audit::ChangeContext;
@@ -209,7 +210,7 @@ pub const DEMO_INVENTORY: &[u8] = include_bytes!("../demo/systemforteckning.csv"
 #[tracing::instrument(skip_all, err)]
 pub async fn load(db: &DatabaseConnection, plan: &DemoPlan) -> Result<DemoSummary, StoreError> {
     let ctx = ChangeContext::system("demo");
-    let txn = db.begin().await?;
+    let txn = db.begin_change().await?;
     let new = NewOrganisation {
         name: plan.name.clone(),
         municipality_code: None,

@@ -15,6 +15,8 @@
 //! unchanged. References are written as a name or an external id (units also as a path `A / B / C`); people as
 //! e-mail addresses.
 
+use crate::ChangeTransaction;
+use crate::database::refresh_statistics;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use lis_domain::inventory::{self, Field, ItemKind, RelationKind, ValueProblem};
@@ -1169,13 +1171,18 @@ pub async fn import(
     sheets: &[Sheet],
     progress: &dyn Progress,
 ) -> Result<ImportReport, StoreError> {
-    use sea_orm::TransactionTrait;
     let seen = last_change(db).await?;
     let planned = plan_inner(db, organisation_id, sheets, progress).await?;
     if !planned.0.is_acceptable() {
         return Ok(planned.0);
     }
-    let txn = db.begin().await?;
+    // The write looks rows up in batches; statistics that know how many records there are choose the right indexes
+    // for that, and for the pages once the new rows are in.
+    let large = planned.0.rows.len() >= LARGE_IMPORT_ROWS;
+    if large {
+        refresh_statistics(db).await?;
+    }
+    let txn = db.begin_change().await?;
     let planned = if last_change(&txn).await? == seen {
         planned
     } else {
@@ -1184,9 +1191,15 @@ pub async fn import(
     let report = write(&txn, ctx, organisation_id, planned, progress).await?;
     if report.is_acceptable() {
         txn.commit().await?;
+        if large {
+            refresh_statistics(db).await?;
+        }
     }
     Ok(report)
 }
+
+/// From how many rows an import refreshes the planner's statistics before and after it writes.
+const LARGE_IMPORT_ROWS: usize = 1000;
 
 /// A plan: its report, the rows read, the rows resolved and what was stored when it was made.
 type Planned = (ImportReport, Vec<Draft>, Vec<Resolved>, Stored);

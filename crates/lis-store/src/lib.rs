@@ -25,6 +25,6 @@ pub mod sessions;
 pub mod setup;
 pub mod soa;
 
-pub use database::{Backend, DatabaseUrl, connect};
+pub use database::{Backend, ChangeTransaction, DatabaseUrl, connect};
 pub use error::StoreError;
 pub use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};

@@ -1,7 +1,8 @@
 //! Applying the migrations, safely when several LIS instances start at once.
 
+use crate::ChangeTransaction;
 use lis_migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::{Backend, StoreError};
 
@@ -30,7 +31,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<Vec<String>, StoreError>
         db.execute_unprepared("CREATE TABLE IF NOT EXISTS lis_migration_lock (id INTEGER PRIMARY KEY)")
             .await?;
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_change().await?;
     match backend {
         Backend::Postgres => {
             txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})"))

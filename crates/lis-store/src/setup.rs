@@ -1,7 +1,8 @@
 //! What `lis serve` makes sure of at start: an organisation to sign in to, and the role mapping from configuration.
 
+use crate::ChangeTransaction;
 use lis_domain::RoleMapEntry;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use crate::StoreError;
 use crate::audit::ChangeContext;
@@ -16,7 +17,7 @@ pub async fn ensure_organisation(
     role_map: &[RoleMapEntry],
 ) -> Result<organisation::Model, StoreError> {
     let ctx = ChangeContext::system("setup");
-    let txn = db.begin().await?;
+    let txn = db.begin_change().await?;
     let organisation = match primary_organisation(&txn).await? {
         Some(existing) => existing,
         None => {

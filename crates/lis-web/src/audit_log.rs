@@ -2,7 +2,7 @@
 //! transaction, since there is no change for it to join.
 
 use lis_domain::{Action, AuditAction, Resource, SubjectRef};
-use lis_store::TransactionTrait;
+use lis_store::ChangeTransaction;
 use lis_store::audit::{self, Change, ChangeContext};
 use serde_json::json;
 
@@ -55,7 +55,7 @@ fn resource_name(resource: Resource) -> &'static str {
 
 async fn write(state: &AppState, ctx: &ChangeContext, change: Change) {
     let result = async {
-        let txn = state.db.begin().await?;
+        let txn = state.db.begin_change().await?;
         audit::append(&txn, ctx, change).await?;
         txn.commit().await?;
         Ok::<(), lis_store::StoreError>(())

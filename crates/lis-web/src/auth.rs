@@ -115,7 +115,11 @@ async fn resolve_visitor(state: &AppState, headers: &HeaderMap) -> Result<Visito
     let Some(session) = sessions::find(&state.db, &state.config.session_policy, &token, now).await? else {
         return Ok(Visitor::default());
     };
-    sessions::touch(&state.db, &session, now).await?;
+    // Marking the session as seen (at most once a minute) is worth no failed page: while a long change holds the
+    // write lock (an import), it is left to a later request.
+    if let Err(err) = sessions::touch(&state.db, &session, now).await {
+        tracing::warn!(error = %err, "session not marked as seen");
+    }
     let signed_in = match &session.person {
         Some(person) => Some(SignedIn {
             principal: lis_store::people::principal(&state.db, person.id).await?,

@@ -3,7 +3,7 @@
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use lis_domain::{AuditAction, SubjectRef};
-use lis_store::TransactionTrait;
+use lis_store::ChangeTransaction;
 use lis_store::audit::Change;
 
 use crate::auth::CurrentUser;
@@ -30,7 +30,7 @@ pub(crate) async fn audit_export(
         before: None,
         after: Some(serde_json::json!({ "format": format })),
     };
-    let txn = state.db.begin().await.map_err(lis_store::StoreError::from)?;
+    let txn = state.db.begin_change().await.map_err(lis_store::StoreError::from)?;
     lis_store::audit::append(&txn, &ctx, change).await?;
     txn.commit().await.map_err(lis_store::StoreError::from)?;
     Ok(())

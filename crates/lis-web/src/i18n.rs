@@ -220,6 +220,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("inventory_name", "Namn", "Name"),
     ("inventory_retired", "avvecklad", "retired"),
     ("inventory_pages", "Sidor", "Pages"),
+    ("inventory_relation_pages", "Sidor med relationer", "Pages of relations"),
     ("inventory_previous", "Föregående sida", "Previous page"),
     ("inventory_next", "Nästa sida", "Next page"),
     ("inventory_saved", "Sparat.", "Saved."),

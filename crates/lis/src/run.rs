@@ -1,9 +1,10 @@
 //! What each command does.
 
+use lis_store::ChangeTransaction;
 use std::path::Path;
 
 use anyhow::{Result, anyhow};
-use lis_store::{DatabaseConnection, DatabaseUrl, TransactionTrait};
+use lis_store::{DatabaseConnection, DatabaseUrl};
 use lis_web::{App, AppState, Templates, WebConfig};
 use tracing_subscriber::EnvFilter;
 
@@ -192,7 +193,7 @@ async fn import_inventory(file: &Path, dry_run: bool, storage: &crate::cli::Stor
             .await
             .map_err(unreachable)?
     } else {
-        let txn = db.begin().await.map_err(|e| unreachable(e.into()))?;
+        let txn = db.begin_change().await.map_err(|e| unreachable(e.into()))?;
         let ctx = lis_store::audit::ChangeContext::system("import");
         let report = lis_store::inventory_import::apply(&txn, &ctx, organisation_id, &sheets, &StderrProgress)
             .await
@@ -233,7 +234,7 @@ async fn export_inventory(format: InventoryFormat, out: &Path, storage: &crate::
         InventoryFormat::Xlsx => lis_web::inventory_files::xlsx(&tables),
     }
     .map_err(|e| anyhow!("cannot write the export: {e}"))?;
-    let txn = db.begin().await.map_err(|e| unreachable(e.into()))?;
+    let txn = db.begin_change().await.map_err(|e| unreachable(e.into()))?;
     let change = lis_store::audit::Change {
         organisation_id: Some(organisation_id),
         action: lis_domain::AuditAction::Export,

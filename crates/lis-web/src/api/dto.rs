@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use lis_domain::inventory::{Field, Hosting, ItemKind, Lifecycle, RelationKind, ValueProblem};
 use lis_store::entity::{inventory_item, person};
-use lis_store::inventory::{ItemFields, RelationView};
+use lis_store::inventory::{ItemFields, ItemLabel, RelationView};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::openapi::RefOr;
@@ -327,12 +327,12 @@ pub struct Names {
     pub objects: BTreeMap<i64, inventory_item::Model>,
 }
 
-fn item_ref(item: &inventory_item::Model) -> ItemRef {
+fn item_ref(label: &ItemLabel) -> ItemRef {
     ItemRef {
-        id: item.id,
-        kind: item.kind.clone(),
-        name: item.name.clone(),
-        retired: item.retired_at.is_some(),
+        id: label.id,
+        kind: label.kind.clone(),
+        name: label.name.clone(),
+        retired: label.retired_at.is_some(),
     }
 }
 
@@ -353,7 +353,7 @@ pub fn item_of(item: &inventory_item::Model, names: &Names, relations: Option<Ve
         management_object: properties
             .management_object
             .and_then(|id| names.objects.get(&id))
-            .map(item_ref),
+            .map(|object| item_ref(&object.into())),
         object_owner: person(properties.object_owner),
         business_manager: person(properties.business_manager),
         it_manager: person(properties.it_manager),

@@ -9,9 +9,10 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use lis_domain::inventory::{Field, Hosting, ItemKind, Lifecycle, ValueProblem};
 use lis_domain::{Action, Resource};
+use lis_store::ChangeTransaction;
+use lis_store::StoreError;
 use lis_store::entity::inventory_item;
 use lis_store::inventory::{ItemFields, ListQuery, SortOrder};
-use lis_store::{StoreError, TransactionTrait};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::IntoParams;
@@ -380,7 +381,7 @@ pub async fn create(
     let properties = dto::properties_from(json_body(&headers, &body)?).map_err(WebError::Invalid)?;
     let fields = dto::fields_from(kind, &properties).map_err(WebError::Invalid)?;
     let organisation_id = caller.organisation_id;
-    let txn = state.db.begin().await.map_err(db_error)?;
+    let txn = state.db.begin_change().await.map_err(db_error)?;
     let created =
         match lis_store::inventory::create(&txn, &caller.change_context(), organisation_id, kind, fields.clone()).await
         {
@@ -431,7 +432,7 @@ pub async fn update(
     }
     let kind = lis_store::inventory::kind_of(&item);
     let fields = dto::fields_from(kind, &properties).map_err(WebError::Invalid)?;
-    let txn = state.db.begin().await.map_err(db_error)?;
+    let txn = state.db.begin_change().await.map_err(db_error)?;
     let ctx = caller.change_context();
     match lis_store::inventory::update(&txn, &ctx, organisation_id, item_id, fields.clone(), seen).await {
         Ok(updated) => {
@@ -485,7 +486,7 @@ pub async fn retire(
             en: "The record is retired already.".to_owned(),
         });
     }
-    let txn = state.db.begin().await.map_err(db_error)?;
+    let txn = state.db.begin_change().await.map_err(db_error)?;
     match lis_store::inventory::retire(&txn, &caller.change_context(), organisation_id, item_id, seen).await {
         Ok(retired) => {
             txn.commit().await.map_err(db_error)?;

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::Utc;
 use lis_domain::{Action, Resource, Role, RoleMapError};
-use lis_store::TransactionTrait;
+use lis_store::ChangeTransaction;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::CurrentUser;
@@ -123,7 +123,7 @@ async fn set_disabled(
     if disabled && id == user.0.person.id {
         return Err(WebError::SelfDisable);
     }
-    let txn = state.db.begin().await.map_err(lis_store::StoreError::from)?;
+    let txn = state.db.begin_change().await.map_err(lis_store::StoreError::from)?;
     lis_store::people::set_disabled(
         &txn,
         &user.change_context(),
@@ -166,7 +166,7 @@ pub async fn end_sessions(
     user.authorize(&state, Action::Change, Resource::People).await?;
     user.1.check_csrf(&form.csrf_token)?;
     let id = person_id(&raw_id)?;
-    let txn = state.db.begin().await.map_err(lis_store::StoreError::from)?;
+    let txn = state.db.begin_change().await.map_err(lis_store::StoreError::from)?;
     lis_store::people::end_sessions(&txn, &user.change_context(), user.0.person.organisation_id, id).await?;
     txn.commit().await.map_err(lis_store::StoreError::from)?;
     Ok(Redirect::to(&format!("/admin/people/{id}")).into_response())
@@ -279,7 +279,7 @@ pub async fn save_role_mapping(
     };
     match parsed {
         Ok(entries) => {
-            let txn = state.db.begin().await.map_err(lis_store::StoreError::from)?;
+            let txn = state.db.begin_change().await.map_err(lis_store::StoreError::from)?;
             lis_store::role_mapping::replace(&txn, &user.change_context(), organisation_id, &entries).await?;
             txn.commit().await.map_err(lis_store::StoreError::from)?;
             Ok(Redirect::to("/admin/role-mapping?saved=1").into_response())

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{Duration, Utc};
 use lis_domain::{Action, Resource, Role};
-use lis_store::TransactionTrait;
+use lis_store::ChangeTransaction;
 use lis_store::api_tokens::NewToken;
 use serde::{Deserialize, Serialize};
 
@@ -172,7 +172,7 @@ pub async fn issue(
         role,
         expires_at: days.map(|days| Utc::now() + Duration::days(days)),
     };
-    let txn = state.db.begin().await.map_err(lis_store::StoreError::from)?;
+    let txn = state.db.begin_change().await.map_err(lis_store::StoreError::from)?;
     let issued = lis_store::api_tokens::issue(
         &txn,
         &user.change_context(),
@@ -213,7 +213,7 @@ pub async fn revoke(
         .ok()
         .filter(|id| *id > 0)
         .ok_or(WebError::NotFound)?;
-    let txn = state.db.begin().await.map_err(lis_store::StoreError::from)?;
+    let txn = state.db.begin_change().await.map_err(lis_store::StoreError::from)?;
     lis_store::api_tokens::revoke(&txn, &user.change_context(), user.0.person.organisation_id, token_id).await?;
     txn.commit().await.map_err(lis_store::StoreError::from)?;
     Ok(Redirect::to("/admin/api-tokens?revoked=1").into_response())

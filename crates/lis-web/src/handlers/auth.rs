@@ -1,6 +1,7 @@
 //! Signing in and out: the OpenID Connect flow (`/auth/login`, `/auth/callback`), `/auth/logout`, and in the demo
 //! only, the demo sign-in (`/auth/demo`).
 
+use lis_store::ChangeTransaction;
 use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
@@ -8,7 +9,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use lis_domain::{Action, AuditAction, Resource, SubjectRef};
-use lis_store::TransactionTrait;
 use lis_store::audit::{Change, ChangeContext};
 use lis_store::sessions::{self, SessionData};
 use serde::{Deserialize, Serialize};
@@ -159,7 +159,7 @@ pub async fn callback(
     let organisation = lis_store::organisation::primary_organisation(&state.db)
         .await?
         .ok_or_else(|| WebError::Internal("no organisation exists to sign in to".to_owned()))?;
-    let txn = state.db.begin().await.map_err(lis_store::StoreError::from)?;
+    let txn = state.db.begin_change().await.map_err(lis_store::StoreError::from)?;
     let person = match lis_store::people::sign_in(
         &txn,
         &ChangeContext::system("sign-in"),
@@ -226,7 +226,7 @@ pub async fn logout(
         return Ok(Redirect::to("/").into_response());
     };
     let person = &user.0.person;
-    let txn = state.db.begin().await.map_err(lis_store::StoreError::from)?;
+    let txn = state.db.begin_change().await.map_err(lis_store::StoreError::from)?;
     sessions::delete(&txn, &session.id).await?;
     let change = Change {
         organisation_id: Some(person.organisation_id),
@@ -334,7 +334,7 @@ pub async fn demo_sign_in(
     if person.oidc_issuer != DEMO_ISSUER || person.disabled {
         return Err(refuse(&state, StatusCode::FORBIDDEN, "not a demo person").await);
     }
-    let txn = state.db.begin().await.map_err(lis_store::StoreError::from)?;
+    let txn = state.db.begin_change().await.map_err(lis_store::StoreError::from)?;
     if let Some(old) = &visitor.session {
         sessions::delete(&txn, &old.id).await?;
     }

@@ -1,5 +1,6 @@
 //! The catalogues LIS holds: its own (as loaded at start) and those imported from OSCAL, read-only.
 
+use lis_store::ChangeTransaction;
 use std::collections::{BTreeMap, BTreeSet};
 
 use axum::extract::{Path, Query, State};
@@ -7,7 +8,6 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use lis_catalog::import::{ImportedCatalog, MappingError, parse_mapping};
 use lis_domain::{Action, Resource};
-use lis_store::TransactionTrait;
 use serde::{Deserialize, Serialize};
 
 use crate::form::Form;
@@ -162,7 +162,7 @@ pub async fn save_mapping(
     match parse_mapping(&form.mapping, &catalogue.control_ids(), &lis_ids) {
         Ok(pairs) => {
             let ctx = user.change_context();
-            let txn = state.db.begin().await.map_err(lis_store::StoreError::from)?;
+            let txn = state.db.begin_change().await.map_err(lis_store::StoreError::from)?;
             lis_store::catalogues::replace_mapping(&txn, &ctx, id, &pairs).await?;
             txn.commit().await.map_err(lis_store::StoreError::from)?;
             Ok(Redirect::to(&format!("/catalogs/{id}?saved=1")).into_response())

@@ -5,6 +5,7 @@
 //! One set of handlers serves all three kinds: the properties each kind has come from
 //! [`lis_domain::inventory::Field`], so a form, a record's page and the export cannot disagree about them.
 
+use lis_store::ChangeTransaction;
 use std::collections::{BTreeMap, HashMap};
 
 use axum::extract::{Path, Query, State};
@@ -12,9 +13,9 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use lis_domain::inventory::{Field, Hosting, ItemKind, Lifecycle, RelationKind, ValueProblem};
 use lis_domain::{Action, FlatUnit, Resource};
+use lis_store::StoreError;
 use lis_store::entity::inventory_item;
 use lis_store::inventory::{ItemFields, ListQuery, SortOrder};
-use lis_store::{StoreError, TransactionTrait};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::CurrentUser;
@@ -81,6 +82,30 @@ impl Names {
         let people = lis_store::people::names(&state.db, organisation_id).await?;
         let objects = lis_store::inventory::management_objects(&state.db, organisation_id).await?;
         Ok(Self { units, people, objects })
+    }
+
+    /// What one record's page names: the units, and only the people named on the record (not every förvaltnings-
+    /// objekt, which the page does not choose from).
+    async fn for_record(state: &AppState, item: &inventory_item::Model) -> Result<Self, WebError> {
+        let units = lis_store::organisation::org_tree(&state.db, item.organisation_id)
+            .await?
+            .flatten();
+        let named = [
+            item.owner_person_id,
+            item.business_manager_person_id,
+            item.it_manager_person_id,
+            item.system_manager_person_id,
+        ];
+        let people = lis_store::people::by_ids(&state.db, named.into_iter().flatten())
+            .await?
+            .into_values()
+            .map(|p| (p.id, p.display_name, p.email))
+            .collect();
+        Ok(Self {
+            units,
+            people,
+            objects: Vec::new(),
+        })
     }
 
     fn unit(&self, id: Option<i64>) -> Option<&FlatUnit> {
@@ -474,7 +499,13 @@ struct ItemView {
     retired: bool,
     facts: Vec<FactView>,
     systems: Vec<RelationRowView>,
+    /// The relations on this page of them, and where they are among all.
     relations: Vec<RelationRowView>,
+    relations_total: usize,
+    relations_first: usize,
+    relations_last: usize,
+    relations_previous: Option<String>,
+    relations_next: Option<String>,
     relation_choices: Vec<RelationChoice>,
     may_change: bool,
     saved: bool,
@@ -513,15 +544,19 @@ fn relation_label(lang: Lang, kind: RelationKind, outgoing: bool) -> &'static st
     }
 }
 
+/// Relations shown per page of a record: a platform or a file server may hold thousands.
+const RELATIONS_PER_PAGE: usize = 100;
+
 async fn item_view(
     state: &AppState,
     user: &CurrentUser,
     env: &PageEnv,
     item: &inventory_item::Model,
+    relations_page: usize,
 ) -> Result<ItemView, WebError> {
     let organisation_id = user.0.person.organisation_id;
     let kind = lis_store::inventory::kind_of(item);
-    let names = Names::load(state, organisation_id).await?;
+    let names = Names::for_record(state, item).await?;
     let objects = lis_store::inventory::by_ids(&state.db, item.parent_id).await?;
     let fields = ItemFields::of(item);
     let facts = Field::of(kind)
@@ -554,21 +589,28 @@ async fn item_view(
             });
         }
     }
-    let relations = lis_store::inventory::relations_of(&state.db, item.id)
-        .await?
+    let all_relations = lis_store::inventory::relations_of(&state.db, item.id).await?;
+    let relations_total = all_relations.len();
+    let pages = relations_total.div_ceil(RELATIONS_PER_PAGE).max(1);
+    let relations_page = relations_page.clamp(1, pages);
+    let skip = (relations_page - 1) * RELATIONS_PER_PAGE;
+    let relations: Vec<RelationRowView> = all_relations
         .into_iter()
+        .skip(skip)
+        .take(RELATIONS_PER_PAGE)
         .filter_map(|view| {
             let relation_kind = view.relation.kind.parse::<RelationKind>().ok()?;
             Some(RelationRowView {
                 id: view.relation.id,
                 label: relation_label(env.lang, relation_kind, view.outgoing),
                 other_id: view.other.id,
-                other_kind: lis_store::inventory::kind_of(&view.other),
+                other_kind: view.other.kind(),
                 other_retired: view.other.retired_at.is_some(),
                 other_name: view.other.name,
             })
         })
         .collect();
+    let relations_link = |page: usize| format!("/items/{}?relations={page}#relations", item.id);
     let resource = item_resource(state, user, item).await?;
     Ok(ItemView {
         id: item.id,
@@ -580,7 +622,12 @@ async fn item_view(
         retired: item.retired_at.is_some(),
         facts,
         systems,
+        relations_first: skip + 1,
+        relations_last: skip + relations.len(),
         relations,
+        relations_total,
+        relations_previous: (relations_page > 1).then(|| relations_link(relations_page - 1)),
+        relations_next: (relations_page < pages).then(|| relations_link(relations_page + 1)),
         relation_choices: relation_choices(env.lang, kind),
         may_change: item.retired_at.is_none()
             && lis_domain::authorize(&user.0.principal, Action::Change, resource).is_ok(),
@@ -589,11 +636,14 @@ async fn item_view(
     })
 }
 
-/// The query of a record's page.
+/// The query of a record's page: whether it was just saved, and which page of its relations to show.
 #[derive(Debug, Default, Deserialize)]
 pub struct SavedParam {
     #[serde(default)]
     saved: String,
+    /// The page of relations (from 1); anything else shows the first.
+    #[serde(default)]
+    relations: Option<String>,
 }
 
 /// `GET /items/{item}`: a record with every property and its relations both ways.
@@ -605,7 +655,8 @@ pub async fn show(
     Query(params): Query<SavedParam>,
 ) -> Result<Html<String>, WebError> {
     let item = authorized_item(&state, &user, Action::View, item_id).await?;
-    let mut view = item_view(&state, &user, &env, &item).await?;
+    let relations_page = params.relations.as_deref().and_then(|p| p.parse().ok()).unwrap_or(1);
+    let mut view = item_view(&state, &user, &env, &item, relations_page).await?;
     view.saved = params.saved == "1";
     page::render(&state, &env, "inventory_item.html", &view)
 }
@@ -618,7 +669,7 @@ async fn show_with_problem(
     status: StatusCode,
     problem: String,
 ) -> Result<Response, WebError> {
-    let mut view = item_view(state, user, env, item).await?;
+    let mut view = item_view(state, user, env, item, 1).await?;
     view.problem = Some(problem);
     let html = page::render(state, env, "inventory_item.html", &view)?;
     Ok((status, html).into_response())
@@ -865,7 +916,7 @@ pub async fn create(
     let organisation_id = user.0.person.organisation_id;
     let (fields, mut problems) = parse_values(kind, &form.values);
     if problems.is_empty() {
-        let txn = state.db.begin().await.map_err(db_error)?;
+        let txn = state.db.begin_change().await.map_err(db_error)?;
         match lis_store::inventory::create(&txn, &user.change_context(), organisation_id, kind, fields).await {
             Ok(created) => {
                 txn.commit().await.map_err(db_error)?;
@@ -932,7 +983,7 @@ pub async fn save(
     let (fields, mut problems) = parse_values(kind, &form.values);
     let mut conflict_with = None;
     if problems.is_empty() {
-        let txn = state.db.begin().await.map_err(db_error)?;
+        let txn = state.db.begin_change().await.map_err(db_error)?;
         let ctx = user.change_context();
         let seen = form.version.trim().parse().unwrap_or(0);
         match lis_store::inventory::update(&txn, &ctx, organisation_id, item_id, fields.clone(), seen).await {
@@ -998,7 +1049,7 @@ pub async fn retire(
     let organisation_id = user.0.person.organisation_id;
     authorized_item(&state, &user, Action::Change, item_id).await?;
     user.1.check_csrf(&form.csrf_token)?;
-    let txn = state.db.begin().await.map_err(db_error)?;
+    let txn = state.db.begin_change().await.map_err(db_error)?;
     let problem = match lis_store::inventory::retire(
         &txn,
         &user.change_context(),
@@ -1091,7 +1142,7 @@ pub async fn relate(
     } else {
         (other.id, item.id)
     };
-    let txn = state.db.begin().await.map_err(db_error)?;
+    let txn = state.db.begin_change().await.map_err(db_error)?;
     let problem =
         match lis_store::inventory::relate(&txn, &user.change_context(), organisation_id, relation, from, to).await {
             Ok(_) => {
@@ -1131,7 +1182,7 @@ pub async fn unrelate(
     if relation.from_item_id != item_id && relation.to_item_id != item_id {
         return Err(WebError::NotFound);
     }
-    let txn = state.db.begin().await.map_err(db_error)?;
+    let txn = state.db.begin_change().await.map_err(db_error)?;
     lis_store::inventory::unrelate(&txn, &user.change_context(), organisation_id, relation_id).await?;
     txn.commit().await.map_err(db_error)?;
     Ok(Redirect::to(&format!("/items/{item_id}?saved=1#relations")).into_response())

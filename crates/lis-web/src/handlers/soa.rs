@@ -1,5 +1,6 @@
 //! The statement of applicability (SoA): the list, the CISO's decision per control, and the CSV and XLSX exports.
 
+use lis_store::ChangeTransaction;
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, Query, State};
@@ -8,7 +9,6 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use lis_domain::soa::{Justification, SoaProblem, check_soa};
 use lis_domain::{Action, Resource};
 use lis_reports::{SoaCell, soa_table};
-use lis_store::TransactionTrait;
 use lis_store::entity::soa_entry;
 use lis_store::soa::SoaDecision;
 use serde::{Deserialize, Serialize};
@@ -210,7 +210,7 @@ pub async fn save(
         text: text.clone(),
     };
     let ctx = user.change_context();
-    let txn = state.db.begin().await.map_err(lis_store::StoreError::from)?;
+    let txn = state.db.begin_change().await.map_err(lis_store::StoreError::from)?;
     match lis_store::soa::save(&txn, &ctx, organisation_id, &control.id, &decision, form.version).await {
         Ok(_) => {
             txn.commit().await.map_err(lis_store::StoreError::from)?;

@@ -1,0 +1,79 @@
+//! A change being written does not stop readers: on SQLite (a database file in WAL mode, as `lis serve` opens it)
+//! and on PostgreSQL, a read during a long change's transaction answers at once with what was committed before it.
+
+use std::time::Duration;
+
+use lis_store::audit::{self, Change, ChangeContext};
+use lis_store::entity::audit_event;
+use lis_store::{ChangeTransaction, DatabaseConnection, DatabaseUrl};
+use lis_tests::app::migrated_connection;
+use lis_tests::{Backend, on_both_databases};
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+/// A migrated SQLite file in a directory of its own (removed when the guard drops), or a PostgreSQL database.
+async fn database_as_served(backend: Backend) -> (DatabaseConnection, Box<dyn std::any::Any>) {
+    match backend {
+        Backend::Sqlite => {
+            let dir = TempDir::new();
+            let url =
+                DatabaseUrl::parse(&format!("sqlite://{}?mode=rwc", dir.0.join("lis.db").display())).expect("url");
+            let db = lis_store::connect(&url).await.expect("open the SQLite file");
+            lis_store::migrate::migrate(&db).await.expect("migrate");
+            (db, Box::new(dir))
+        }
+        Backend::Postgres => {
+            let (db, guard) = migrated_connection(backend).await;
+            (db, Box::new(guard))
+        }
+    }
+}
+
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn new() -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .subsec_nanos();
+        let dir = std::env::temp_dir().join(format!("lis-concurrency-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temporary directory");
+        Self(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+async fn events(db: &DatabaseConnection) -> u64 {
+    audit_event::Entity::find().count(db).await.expect("count")
+}
+
+async fn a_reader_is_answered_while_a_change_is_being_written(backend: Backend) {
+    let (db, _guard) = database_as_served(backend).await;
+    let before = events(&db).await;
+    let ctx = ChangeContext::system("test");
+    let txn = db.begin_change().await.expect("begin");
+    for n in 0..50 {
+        let change = Change::created(
+            None,
+            lis_domain::SubjectRef::new("test", n),
+            serde_json::json!({ "n": n }),
+        );
+        audit::append(&txn, &ctx, change).await.expect("append");
+    }
+    // The change holds the write lock; a reader on another connection reads what was committed.
+    let read = tokio::time::timeout(Duration::from_secs(3), events(&db)).await;
+    assert_eq!(
+        read.ok(),
+        Some(before),
+        "a reader waited for the change, or saw it before its commit"
+    );
+    txn.commit().await.expect("commit");
+    assert_eq!(events(&db).await, before + 50);
+}
+
+on_both_databases!(a_reader_is_answered_while_a_change_is_being_written);
