@@ -22,6 +22,10 @@ fn main() {
         "pub const CATALOG_TOML: &str = include_str!({:?});\n",
         dir.join("catalog.toml").display().to_string()
     );
+    code.push_str(&format!(
+        "pub const QUESTIONNAIRE_TOML: &str = include_str!({:?});\n",
+        dir.join("classification.toml").display().to_string()
+    ));
     code.push_str("pub const CONTROL_FILES: &[(&str, &str)] = &[\n");
     for name in names {
         let path = controls.join(&name).display().to_string();

@@ -14,6 +14,7 @@ mod m20261125_000005_catalogue_mapping;
 mod m20261126_000006_inventory;
 mod m20261126_000007_api_tokens;
 mod m20261126_000008_inventory_listing;
+mod m20261126_000009_classification;
 
 /// The list of LIS's migrations, oldest first.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_inventory::Migration),
             Box::new(m20261126_000007_api_tokens::Migration),
             Box::new(m20261126_000008_inventory_listing::Migration),
+            Box::new(m20261126_000009_classification::Migration),
         ]
     }
 }

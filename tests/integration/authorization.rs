@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use lis_domain::Role;
+use lis_domain::aspect::Aspect;
+use lis_domain::classification::{Proposal, default_valid_until};
 use lis_store::TransactionTrait;
 use lis_store::entity::{
     api_token, audit_event, inventory_item, inventory_relation, org_unit, organisation, person, role_assignment,
@@ -184,6 +186,52 @@ async fn fresh_system(app: &TestApp, n: i64) -> (i64, i64) {
     (ids[0], relation.id)
 }
 
+/// A new informationsmängd with a draft classification (version 1) by `target`: its id.
+async fn fresh_draft(app: &TestApp, target: &TestSession) -> i64 {
+    use lis_domain::inventory::ItemKind;
+    use lis_store::inventory::{self, ItemFields};
+    let organisation_id = app.organisation_id().await;
+    let ctx = lis_store::audit::ChangeContext::person(target.person_id, None);
+    let txn = app.db.begin().await.expect("begin");
+    let fields = ItemFields {
+        name: format!("Matrisinformation {}", target.person_id),
+        ..ItemFields::default()
+    };
+    let information = inventory::create(&txn, &ctx, organisation_id, ItemKind::InformationSet, fields)
+        .await
+        .expect("create")
+        .id;
+    let levels = [(Aspect::K, 1), (Aspect::R, 1), (Aspect::T, 1), (Aspect::S, 1)]
+        .into_iter()
+        .collect();
+    let proposal = Proposal {
+        proposed: levels,
+        levels: [(Aspect::K, 1), (Aspect::R, 1), (Aspect::T, 1), (Aspect::S, 1)]
+            .into_iter()
+            .collect(),
+        justification: String::new(),
+        valid_until: default_valid_until(chrono::Utc::now().date_naive()),
+    };
+    let model = lis_store::classification::Model {
+        max_level: 4,
+        classifies_traceability: true,
+    };
+    lis_store::classification::save_draft(
+        &txn,
+        &ctx,
+        organisation_id,
+        information,
+        model,
+        &proposal,
+        &Default::default(),
+        None,
+    )
+    .await
+    .expect("draft");
+    txn.commit().await.expect("commit");
+    information
+}
+
 /// How a visitor presents themselves: a browser session, and for the API an API token of their role.
 struct Visitor {
     session: Option<TestSession>,
@@ -223,6 +271,7 @@ async fn send(
         .replace("{kind}", "system")
         .replace("{item}", &item.to_string())
         .replace("{relation}", &relation.to_string())
+        .replace("{aspect}", "T")
         .replace("{control}", "5.1")
         .replace("{catalogue}", &catalogue)
         .replace("{token}", &token.to_string());
@@ -305,6 +354,11 @@ async fn send(
             "/inventory/{kind}" => fields.push(format!("name=Matrissystem+{}", target.person_id)),
             "/items/{item}" => fields.push(format!("name=Matris+{}+%C3%A4ndrad&version=1", target.person_id)),
             "/items/{item}/retire" | "/items/{item}/relations/{relation}/remove" => fields.push("version=1".to_owned()),
+            "/items/{item}/classification" => fields.push("answer.T.verksamhet=1&version=1".to_owned()),
+            "/items/{item}/classification/approve" => fields.push("version=1".to_owned()),
+            "/items/{item}/levels/{aspect}/override" => {
+                fields.push("level=2&reason=ackumulation&justification=Matris".to_owned())
+            }
             "/items/{item}/relations" => fields
                 .push("relation=integrates_with&other=Matrisplattform+".to_owned() + &target.person_id.to_string()),
             _ => {}
@@ -353,7 +407,9 @@ async fn every_route_answers_every_visitor_as_the_matrix_says(backend: Backend) 
             let target = app.sign_in_as(Some(Role::It)).await;
             // A fresh system (and a platform it runs on) to act on, so that one visitor's change does not hide
             // another's refusal.
-            let (item, relation) = if row.route.contains("{item}") {
+            let (item, relation) = if row.route.contains("/classification") {
+                (fresh_draft(&app, &target).await, 0)
+            } else if row.route.contains("{item}") {
                 fresh_system(&app, target.person_id).await
             } else {
                 (0, 0)

@@ -6,6 +6,7 @@ mod api;
 mod auth;
 mod authorization;
 mod catalog;
+mod classification;
 mod home;
 mod inventory;
 mod probes;

@@ -66,7 +66,15 @@ impl TestApp {
         lis_store::catalogues::register_shipped(&db, &catalog)
             .await
             .expect("register the catalogue");
-        let app = App::new(db.clone(), Templates::for_this_build(), config.clone(), oidc, catalog);
+        let questionnaire = std::sync::Arc::new(lis_catalog::questionnaire::shipped().expect("the shipped questions"));
+        let app = App::new(
+            db.clone(),
+            Templates::for_this_build(),
+            config.clone(),
+            oidc,
+            catalog,
+            questionnaire,
+        );
         Self {
             db,
             config,

@@ -83,7 +83,15 @@ impl Server {
             ..SessionData::default()
         };
         let token = lis_store::sessions::create(db, &config.session_policy, Some(person_id), &data).await?;
-        let app = App::new(db.clone(), Templates::for_this_build(), config, None, Arc::new(catalog));
+        let questionnaire = lis_catalog::questionnaire::shipped().map_err(|problems| anyhow!("{problems:?}"))?;
+        let app = App::new(
+            db.clone(),
+            Templates::for_this_build(),
+            config,
+            None,
+            Arc::new(catalog),
+            Arc::new(questionnaire),
+        );
         Ok(Self {
             router: lis_web::router(AppState::new(app)),
             cookie: format!("lis_session={token}"),

@@ -7,6 +7,7 @@
 pub mod import;
 mod model;
 pub mod oscal;
+pub mod questionnaire;
 mod raw;
 pub mod upgrade;
 mod validate;

@@ -150,6 +150,13 @@ pub enum Resource {
         /// the one a system belongs to), systemförvaltare of the system, informationsägare of the informationsmängd.
         responsible: bool,
     },
+    /// Deciding (approving) an informationsmängd's classification: its informationsägare or the CISO.
+    ClassificationDecision {
+        /// Whether the person is the informationsägare of the informationsmängd.
+        information_owner: bool,
+    },
+    /// Putting a system's level below the calculated one in force: the CISO's decision.
+    LevelLowering,
 }
 
 /// Why a request was refused.
@@ -177,7 +184,12 @@ pub fn authorize(principal: &Principal, action: Action, resource: Resource) -> R
         return Ok(());
     }
     // Those named on a record see and change it, with or without a role: that is what being objektsägare means.
-    if resource == (Resource::InventoryItem { responsible: true }) {
+    if resource == (Resource::InventoryItem { responsible: true })
+        || resource
+            == (Resource::ClassificationDecision {
+                information_owner: true,
+            })
+    {
         return Ok(());
     }
     if !principal.has_any_role() {
@@ -196,6 +208,8 @@ pub fn authorize(principal: &Principal, action: Action, resource: Resource) -> R
         (Resource::OwnAccount, View | Change) => true,
         (Resource::Inventory | Resource::InventoryItem { .. }, View) => true,
         (Resource::Inventory | Resource::InventoryItem { .. }, Change) => wide(Admin) || wide(Ciso) || wide(It),
+        (Resource::ClassificationDecision { .. } | Resource::LevelLowering, View) => true,
+        (Resource::ClassificationDecision { .. } | Resource::LevelLowering, Change) => wide(Ciso),
     };
     // A role limited to an org unit reads the inventory but changes only what its holder is named on; limiting
     // changes to a unit's subtree comes with the classification work, where IT's scope matters.

@@ -13,20 +13,20 @@ use serde::Serialize;
 
 use crate::aspect::Aspect;
 
-/// Why an objektsägare sets a system's level other than the calculated one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OverrideReason {
-    /// Large volumes of information make the whole more sensitive than each part.
-    Ackumulation,
-    /// Combined information reveals more than its parts.
-    Aggregering,
-    /// Integration with systems that need better protection.
-    Integration,
-    /// Only an unimportant part is held here, or the protection is shared out (lowering).
-    Fordelning,
-    /// Another reason, written out in the justification.
-    Annat,
+crate::inventory::vocabulary! {
+    /// Why an objektsägare sets a system's level other than the calculated one.
+    OverrideReason {
+        /// Large volumes of information make the whole more sensitive than each part.
+        Ackumulation = "ackumulation", "Ackumulation", "Accumulation";
+        /// Combined information reveals more than its parts.
+        Aggregering = "aggregering", "Aggregering", "Aggregation";
+        /// Integration with systems that need better protection.
+        Integration = "integration", "Integration", "Integration";
+        /// Only an unimportant part is held here, or the protection is shared out (lowering).
+        Fordelning = "fordelning", "Fördelning", "Distribution";
+        /// Another reason, written out in the justification.
+        Annat = "annat", "Annat", "Other";
+    }
 }
 
 /// A level set by hand for one aspect of one system.

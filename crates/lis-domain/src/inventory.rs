@@ -2,8 +2,6 @@
 //! properties, the limits on their texts, and the rule that a system cannot run on itself, however indirectly.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
-use std::str::FromStr;
 
 use serde::Serialize;
 
@@ -11,7 +9,7 @@ use serde::Serialize;
 macro_rules! vocabulary {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $id:literal, $sv:literal, $en:literal;)+ }) => {
         $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
         #[serde(into = "&'static str")]
         pub enum $name {
             $($(#[$vdoc])* $variant,)+
@@ -54,25 +52,26 @@ macro_rules! vocabulary {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl FromStr for $name {
-            type Err = UnknownValue;
+        impl std::str::FromStr for $name {
+            type Err = $crate::inventory::UnknownValue;
 
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Self::ALL
                     .iter()
                     .copied()
                     .find(|value| value.as_str() == s)
-                    .ok_or_else(|| UnknownValue { kind: stringify!($name), value: s.to_owned() })
+                    .ok_or_else(|| $crate::inventory::UnknownValue { kind: stringify!($name), value: s.to_owned() })
             }
         }
     };
 }
+pub(crate) use vocabulary;
 
 /// A stored identifier that LIS does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

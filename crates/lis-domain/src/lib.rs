@@ -7,6 +7,7 @@
 pub mod aspect;
 pub mod audit;
 pub mod authz;
+pub mod classification;
 pub mod inheritance;
 pub mod inventory;
 pub mod org;

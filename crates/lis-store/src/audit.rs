@@ -79,9 +79,37 @@ impl Change {
 ///
 /// Taking a transaction, not a connection, is deliberate: the event must commit or roll back with its change.
 pub async fn append(txn: &DatabaseTransaction, ctx: &ChangeContext, change: Change) -> Result<(), StoreError> {
+    event(ctx, change, Utc::now()).insert(txn).await?;
+    Ok(())
+}
+
+/// Appends the events of many changes made by one command, in order, with multi-row inserts: what an import or a
+/// recomputation of levels writes.
+pub async fn append_many(
+    txn: &DatabaseTransaction,
+    ctx: &ChangeContext,
+    changes: Vec<Change>,
+) -> Result<(), StoreError> {
+    let occurred_at = Utc::now();
+    let mut events = changes
+        .into_iter()
+        .map(|change| event(ctx, change, occurred_at))
+        .peekable();
+    while events.peek().is_some() {
+        // Ten values an event, well under the databases' limits on bound values.
+        let batch: Vec<_> = events.by_ref().take(2000).collect();
+        audit_event::Entity::insert_many(batch)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The row of one change's event.
+fn event(ctx: &ChangeContext, change: Change, occurred_at: chrono::DateTime<Utc>) -> audit_event::ActiveModel {
     audit_event::ActiveModel {
         organisation_id: Set(change.organisation_id),
-        occurred_at: Set(Utc::now()),
+        occurred_at: Set(occurred_at),
         actor: Set(ctx.actor.to_string()),
         actor_person_id: Set(ctx.actor.person_id()),
         action: Set(change.action.as_str().to_owned()),
@@ -92,9 +120,6 @@ pub async fn append(txn: &DatabaseTransaction, ctx: &ChangeContext, change: Chan
         request_id: Set(ctx.request_id.clone()),
         ..Default::default()
     }
-    .insert(txn)
-    .await?;
-    Ok(())
 }
 
 /// The whole trail, oldest first: for tests and the coming audit views, which will page it.

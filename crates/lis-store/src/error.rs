@@ -74,6 +74,9 @@ pub enum StoreError {
     /// An import was refused; the text says why, row by row.
     #[error("the import was refused:\n{0}")]
     Import(String),
+    /// A classification or override that breaks the model's rules; every problem is listed.
+    #[error("the classification is refused: {0:?}")]
+    Classification(Vec<lis_domain::classification::ClassificationProblem>),
     /// The database refused or failed a statement.
     #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),

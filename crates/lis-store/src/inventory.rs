@@ -19,7 +19,7 @@ use serde_json::json;
 
 use crate::StoreError;
 use crate::audit::{self, Change, ChangeContext};
-use crate::entity::{audit_event, inventory_item, inventory_relation, org_unit, person};
+use crate::entity::{inventory_item, inventory_relation, org_unit, person};
 
 /// The properties of a record, checked and with references resolved to ids. Properties that do not belong to the
 /// record's kind are ignored.
@@ -363,30 +363,6 @@ pub async fn create(
 /// [`relate_many`]: well under SQLite's and PostgreSQL's limits on bound values (a record has 27 columns, an audit event 10).
 pub const BATCH: usize = 1000;
 
-/// The audit events of `changes`, each as [`audit::append`] writes it, for writing many with one statement.
-///
-/// This mirrors `audit::append` column for column: a change there (such as chaining events by hash) must be made
-/// here too.
-fn audit_events(ctx: &ChangeContext, changes: Vec<Change>) -> Vec<audit_event::ActiveModel> {
-    let occurred_at = Utc::now();
-    changes
-        .into_iter()
-        .map(|change| audit_event::ActiveModel {
-            organisation_id: Set(change.organisation_id),
-            occurred_at: Set(occurred_at),
-            actor: Set(ctx.actor.to_string()),
-            actor_person_id: Set(ctx.actor.person_id()),
-            action: Set(change.action.as_str().to_owned()),
-            subject_kind: Set(change.subject.kind.to_owned()),
-            subject_id: Set(change.subject.id),
-            before: Set(change.before),
-            after: Set(change.after),
-            request_id: Set(ctx.request_id.clone()),
-            ..Default::default()
-        })
-        .collect()
-}
-
 /// [`check_references`] for a batch of new records of `kind`, in order, each seeing the records before it in the
 /// batch as stored (as it would if they were created one by one): the first problem is the error `create` would
 /// give. The database is asked once per kind of reference for the whole batch.
@@ -578,9 +554,7 @@ pub async fn create_many(
             ));
             created.push(id);
         }
-        audit_event::Entity::insert_many(audit_events(ctx, changes))
-            .exec_without_returning(txn)
-            .await?;
+        audit::append_many(txn, ctx, changes).await?;
     }
     Ok(created)
 }
@@ -684,7 +658,23 @@ pub async fn retire(
         after: Some(json!({ "retired_at": now, "version": retired.version })),
     };
     audit::append(txn, ctx, change).await?;
+    // What a retired record held or carried no longer counts: the systems holding it, or the platforms below it.
+    let (systems, information) = match kind {
+        ItemKind::System => (BTreeSet::from([item_id]), BTreeSet::new()),
+        ItemKind::InformationSet => (BTreeSet::new(), BTreeSet::from([item_id])),
+        ItemKind::ManagementObject => (BTreeSet::new(), BTreeSet::new()),
+    };
+    crate::levels::recompute(txn, ctx, organisation_id, &systems, &information).await?;
     Ok(retired)
+}
+
+/// The system whose levels a relation can move: the holder of an informationsmängd, or the platform of a system;
+/// none for an integration.
+fn moved_by(kind: RelationKind, to_id: i64) -> Option<i64> {
+    match kind {
+        RelationKind::HeldBy | RelationKind::RunsOn => Some(to_id),
+        RelationKind::IntegratesWith => None,
+    }
 }
 
 /// Whether `person_id` is named on `item`: objektsägare or förvaltningsledare of the förvaltningsobjekt (or of the
@@ -1191,6 +1181,8 @@ pub async fn relate(
         json!({ "kind": kind, "from": from_id, "from_name": from.name, "to": to_id, "to_name": to.name }),
     );
     audit::append(txn, ctx, change).await?;
+    let moved: BTreeSet<i64> = moved_by(kind, to_id).into_iter().collect();
+    crate::levels::recompute(txn, ctx, organisation_id, &moved, &BTreeSet::new()).await?;
     Ok(created)
 }
 
@@ -1349,10 +1341,10 @@ pub async fn relate_many(
             ));
             made.push(id);
         }
-        audit_event::Entity::insert_many(audit_events(ctx, changes))
-            .exec_without_returning(txn)
-            .await?;
+        audit::append_many(txn, ctx, changes).await?;
     }
+    let moved: BTreeSet<i64> = wanted.iter().filter_map(|(kind, _, to)| moved_by(*kind, *to)).collect();
+    crate::levels::recompute(txn, ctx, organisation_id, &moved, &BTreeSet::new()).await?;
     Ok(made)
 }
 
@@ -1390,7 +1382,16 @@ pub async fn unrelate(
         })),
         after: None,
     };
-    audit::append(txn, ctx, change).await
+    audit::append(txn, ctx, change).await?;
+    let moved: BTreeSet<i64> = existing
+        .kind
+        .parse::<RelationKind>()
+        .ok()
+        .and_then(|kind| moved_by(kind, existing.to_item_id))
+        .into_iter()
+        .collect();
+    crate::levels::recompute(txn, ctx, organisation_id, &moved, &BTreeSet::new()).await?;
+    Ok(())
 }
 
 /// How many records of each kind are in use, for the overview.

@@ -10,6 +10,7 @@
 pub mod api_tokens;
 pub mod audit;
 pub mod catalogues;
+pub mod classification;
 pub mod database;
 pub mod demo;
 pub mod entity;
@@ -17,6 +18,7 @@ mod error;
 pub mod inventory;
 pub mod inventory_export;
 pub mod inventory_import;
+pub mod levels;
 pub mod migrate;
 pub mod organisation;
 pub mod people;

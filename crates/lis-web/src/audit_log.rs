@@ -50,6 +50,8 @@ fn resource_name(resource: Resource) -> &'static str {
         Resource::Soa => "soa",
         Resource::Inventory => "inventory",
         Resource::InventoryItem { .. } => "inventory_item",
+        Resource::ClassificationDecision { .. } => "classification_decision",
+        Resource::LevelLowering => "level_lowering",
     }
 }
 

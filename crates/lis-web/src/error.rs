@@ -162,6 +162,10 @@ impl From<StoreError> for WebError {
             | StoreError::RetireBlocked { .. }
             | StoreError::Cycle { .. }
             | StoreError::Import(_) => Self::Conflict(err.to_string()),
+            StoreError::Classification(problems) => Self::Refused {
+                sv: problems.iter().map(|p| p.swedish()).collect::<Vec<_>>().join(" "),
+                en: problems.iter().map(|p| p.english()).collect::<Vec<_>>().join(" "),
+            },
             StoreError::InvalidDatabaseUrl { .. }
             | StoreError::InvalidName { .. }
             | StoreError::Database(_)

@@ -7,6 +7,7 @@ pub mod api_tokens;
 pub mod auth;
 pub mod catalog;
 pub mod catalogues;
+pub mod classification;
 pub mod health;
 pub mod home;
 pub mod inventory;

@@ -12,7 +12,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::api;
 use crate::handlers::{
-    account, admin, api_tokens, auth, catalog, catalogues, health, home, inventory, inventory_io, soa, statics,
+    account, admin, api_tokens, auth, catalog, catalogues, classification, health, home, inventory, inventory_io, soa,
+    statics,
 };
 use crate::middleware::{self, REQUEST_ID_HEADER};
 use crate::{AppState, WebError};
@@ -81,6 +82,29 @@ fn routes(demo: bool) -> Routes {
             Method::POST,
             "/items/{item}/relations/{relation}/remove",
             post(inventory::unrelate),
+        )
+        // Classification
+        .add(Method::GET, "/items/{item}/classification", get(classification::form))
+        .add(Method::POST, "/items/{item}/classification", post(classification::save))
+        .add(
+            Method::POST,
+            "/items/{item}/classification/approve",
+            post(classification::approve),
+        )
+        .add(
+            Method::GET,
+            "/items/{item}/classification/history",
+            get(classification::history),
+        )
+        .add(
+            Method::POST,
+            "/items/{item}/levels/{aspect}/override",
+            post(classification::set_override),
+        )
+        .add(
+            Method::POST,
+            "/items/{item}/levels/{aspect}/override/remove",
+            post(classification::remove_override),
         )
         // The catalogue
         .add(Method::GET, "/catalog", get(catalog::catalog))

@@ -60,6 +60,8 @@ pub struct App {
     pub content_security_policy: axum::http::HeaderValue,
     /// The control catalogue.
     pub catalog: Arc<lis_catalog::Catalog>,
+    /// The guided questions of the classification.
+    pub questionnaire: Arc<lis_catalog::questionnaire::Questionnaire>,
     /// The imports running in the background on this instance, with their progress.
     pub import_jobs: crate::import_jobs::ImportJobs,
 }
@@ -72,6 +74,7 @@ impl App {
         config: WebConfig,
         oidc: Option<Oidc>,
         catalog: Arc<lis_catalog::Catalog>,
+        questionnaire: Arc<lis_catalog::questionnaire::Questionnaire>,
     ) -> Self {
         let auth_rate_limit = RateLimiter::new(config.auth_requests_per_minute, Duration::from_secs(60));
         let provider_origin = oidc.as_ref().and_then(Oidc::issuer_origin);
@@ -84,6 +87,7 @@ impl App {
             auth_rate_limit,
             content_security_policy,
             catalog,
+            questionnaire,
             import_jobs: crate::import_jobs::ImportJobs::default(),
         }
     }

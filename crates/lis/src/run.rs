@@ -394,12 +394,20 @@ async fn serve_until_stopped(
     lis_store::catalogues::register_shipped(&db, &catalog)
         .await
         .map_err(|err| anyhow!("cannot register the built-in catalogue in the database: {err}"))?;
+    let questionnaire = lis_catalog::questionnaire::shipped().map_err(|problems| {
+        let listed: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        anyhow!(
+            "the built-in classification questions are invalid: {}",
+            listed.join("; ")
+        )
+    })?;
     let app = App::new(
         db.clone(),
         Templates::for_this_build(),
         config,
         oidc,
         std::sync::Arc::new(catalog),
+        std::sync::Arc::new(questionnaire),
     );
     let state = AppState::new(app);
     let app = lis_web::router(state);

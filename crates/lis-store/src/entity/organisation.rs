@@ -13,6 +13,8 @@ pub struct Model {
     pub municipality_code: Option<String>,
     /// Whether this is the fictional organisation of `lis demo`.
     pub is_demo: bool,
+    /// Whether spårbarhet (S) is classified besides K, R and T.
+    pub classifies_traceability: bool,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -25,7 +25,7 @@ use crate::page::{self, PageEnv};
 use crate::{AppState, WebError};
 
 /// A word of a vocabulary in the page's language.
-fn word(lang: Lang, swedish: &'static str, english: &'static str) -> &'static str {
+pub(crate) fn word(lang: Lang, swedish: &'static str, english: &'static str) -> &'static str {
     match lang {
         Lang::Sv => swedish,
         Lang::En => english,
@@ -55,7 +55,7 @@ async fn item_resource(
 }
 
 /// The record `item_id` of the person's organisation, once the authorization function allows `action` on it.
-async fn authorized_item(
+pub(crate) async fn authorized_item(
     state: &AppState,
     user: &CurrentUser,
     action: Action,
@@ -507,8 +507,12 @@ struct ItemView {
     relations_previous: Option<String>,
     relations_next: Option<String>,
     relation_choices: Vec<RelationChoice>,
+    /// The classification of an informationsmängd, or a system's levels.
+    classification: Option<super::classification::SectionView>,
     may_change: bool,
     saved: bool,
+    /// A lowering of a system's level waits for the CISO.
+    pending: bool,
     problem: Option<String>,
 }
 
@@ -612,6 +616,8 @@ async fn item_view(
         .collect();
     let relations_link = |page: usize| format!("/items/{}?relations={page}#relations", item.id);
     let resource = item_resource(state, user, item).await?;
+    let may_change =
+        item.retired_at.is_none() && lis_domain::authorize(&user.0.principal, Action::Change, resource).is_ok();
     Ok(ItemView {
         id: item.id,
         kind,
@@ -629,9 +635,10 @@ async fn item_view(
         relations_previous: (relations_page > 1).then(|| relations_link(relations_page - 1)),
         relations_next: (relations_page < pages).then(|| relations_link(relations_page + 1)),
         relation_choices: relation_choices(env.lang, kind),
-        may_change: item.retired_at.is_none()
-            && lis_domain::authorize(&user.0.principal, Action::Change, resource).is_ok(),
+        classification: super::classification::section(state, user, env, item, may_change).await?,
+        may_change,
         saved: false,
+        pending: false,
         problem: None,
     })
 }
@@ -658,10 +665,12 @@ pub async fn show(
     let relations_page = params.relations.as_deref().and_then(|p| p.parse().ok()).unwrap_or(1);
     let mut view = item_view(&state, &user, &env, &item, relations_page).await?;
     view.saved = params.saved == "1";
+    view.pending = params.saved == "pending";
     page::render(&state, &env, "inventory_item.html", &view)
 }
 
-async fn show_with_problem(
+/// A record's page with a problem above it, answered with `status`.
+pub(crate) async fn show_with_problem(
     state: &AppState,
     user: &CurrentUser,
     env: &PageEnv,

@@ -1,0 +1,28 @@
+//! `system_level`: a system's derived level for one aspect, with what decides it.
+#![allow(missing_docs, reason = "sea-orm's derives generate undocumented items")]
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "system_level")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub system_id: i64,
+    /// K, R, T or S.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub aspect: String,
+    pub organisation_id: i64,
+    pub calculated: i16,
+    pub effective: i16,
+    /// `nothing`, `information`, `runs_on_it` or `override`.
+    pub source_kind: String,
+    /// The informationsmängd or system named by `source_kind`.
+    pub source_id: Option<i64>,
+    pub review_override: bool,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,342 @@
+//! Systems' levels by the maximum principle ([`lis_domain::inheritance`]), kept in `system_level` and brought up to
+//! date in the transaction of every change that can move them: an approved classification, a relation added or
+//! removed, a record retired, an override set or removed. Only the affected systems are read and written: those
+//! holding the changed information or named by the change, and every platform below them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::Utc;
+use lis_domain::aspect::Aspect;
+use lis_domain::inheritance::{Derived, Inventory, Levels, Override, OverrideReason, Source};
+use lis_domain::inventory::{ItemKind, RelationKind};
+use lis_domain::{AuditAction, SubjectRef};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+};
+use serde_json::json;
+
+use crate::StoreError;
+use crate::audit::{self, Change, ChangeContext};
+use crate::entity::{classification, inventory_item, inventory_relation, level_override, system_level};
+
+/// The `status` of an override in force.
+pub const OVERRIDE_IN_FORCE: &str = "in_force";
+/// The `status` of a lowering that waits for the CISO.
+pub const OVERRIDE_PENDING: &str = "pending";
+
+/// Pairs (from, to) of relations of `kind` whose `from` (or, with `by_to`, whose `to`) is one of `ids`.
+async fn edges(
+    db: &impl ConnectionTrait,
+    kind: RelationKind,
+    ids: &BTreeSet<i64>,
+    by_to: bool,
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    use inventory_relation::Column as R;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let end = if by_to { R::ToItemId } else { R::FromItemId };
+    Ok(inventory_relation::Entity::find()
+        .select_only()
+        .columns([R::FromItemId, R::ToItemId])
+        .filter(R::Kind.eq(kind.as_str()))
+        .filter(end.is_in(ids.iter().copied()))
+        .into_tuple::<(i64, i64)>()
+        .all(db)
+        .await?)
+}
+
+/// Which of `ids` are records of `kind` in use.
+async fn in_use(db: &impl ConnectionTrait, kind: ItemKind, ids: &BTreeSet<i64>) -> Result<BTreeSet<i64>, StoreError> {
+    use inventory_item::Column as C;
+    if ids.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    Ok(inventory_item::Entity::find()
+        .select_only()
+        .column(C::Id)
+        .filter(C::Id.is_in(ids.iter().copied()))
+        .filter(C::Kind.eq(kind.as_str()))
+        .filter(C::RetiredAt.is_null())
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// The approved levels of the given informationsmängder (those without an approved classification are left out).
+pub async fn approved_levels(
+    db: &impl ConnectionTrait,
+    information: &BTreeSet<i64>,
+) -> Result<BTreeMap<i64, BTreeMap<Aspect, u8>>, StoreError> {
+    use classification::Column as C;
+    if information.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let rows = classification::Entity::find()
+        .filter(C::ItemId.is_in(information.iter().copied()))
+        .filter(C::Status.eq(crate::classification::Status::Approved.as_str()))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.item_id, crate::classification::levels_of(&row)))
+        .collect())
+}
+
+/// The overrides in force on `systems`.
+async fn overrides_of(
+    db: &impl ConnectionTrait,
+    systems: &BTreeSet<i64>,
+) -> Result<BTreeMap<(i64, Aspect), Override>, StoreError> {
+    use level_override::Column as O;
+    if systems.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let rows = level_override::Entity::find()
+        .filter(O::SystemId.is_in(systems.iter().copied()))
+        .filter(O::Status.eq(OVERRIDE_IN_FORCE))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let aspect = row.aspect.parse::<Aspect>().ok()?;
+            let reason = row.reason.parse::<OverrideReason>().ok()?;
+            let set = Override {
+                level: level_u8(row.level),
+                reason,
+                calculated_when_set: level_u8(row.calculated_when_set),
+            };
+            Some(((row.system_id, aspect), set))
+        })
+        .collect())
+}
+
+/// A stored level as a level of the scale (stored values are always 0–4; anything else reads as 0).
+pub(crate) fn level_u8(stored: i16) -> u8 {
+    u8::try_from(stored).unwrap_or(0)
+}
+
+/// The stored levels of `systems`, as the rules would have derived them.
+async fn stored_levels(db: &impl ConnectionTrait, systems: &BTreeSet<i64>) -> Result<Levels, StoreError> {
+    if systems.is_empty() {
+        return Ok(Levels::new());
+    }
+    let rows = system_level::Entity::find()
+        .filter(system_level::Column::SystemId.is_in(systems.iter().copied()))
+        .all(db)
+        .await?;
+    let mut levels = Levels::new();
+    for row in rows {
+        let Ok(aspect) = row.aspect.parse::<Aspect>() else {
+            continue;
+        };
+        levels
+            .entry(row.system_id)
+            .or_default()
+            .insert(aspect, derived_of(&row));
+    }
+    Ok(levels)
+}
+
+/// A stored level as the rules' [`Derived`].
+fn derived_of(row: &system_level::Model) -> Derived {
+    let id = row.source_id.unwrap_or_default();
+    let source = match row.source_kind.as_str() {
+        "information" => Source::Information { id },
+        "runs_on_it" => Source::RunsOnIt { id },
+        "override" => Source::Override {
+            reason: OverrideReason::Annat,
+        },
+        _ => Source::Nothing,
+    };
+    Derived {
+        calculated: level_u8(row.calculated),
+        effective: level_u8(row.effective),
+        source,
+        review_override: row.review_override,
+    }
+}
+
+/// Brings the levels of every system that a change can move up to date, in the change's transaction: the systems
+/// named, those holding the informationsmängder named, and every platform below them. Appends an audit event for
+/// each system whose levels changed. Returns how many systems were recomputed.
+pub async fn recompute(
+    txn: &DatabaseTransaction,
+    ctx: &ChangeContext,
+    organisation_id: i64,
+    systems: &BTreeSet<i64>,
+    information: &BTreeSet<i64>,
+) -> Result<usize, StoreError> {
+    let mut start = systems.clone();
+    start.extend(
+        edges(txn, RelationKind::HeldBy, information, false)
+            .await?
+            .into_iter()
+            .map(|(_, s)| s),
+    );
+    // Down the runs-on graph: every platform below a changed system may move.
+    let mut runs_on: BTreeSet<(i64, i64)> = BTreeSet::new();
+    let mut seen = start.clone();
+    let mut frontier = start;
+    while !frontier.is_empty() {
+        let found = edges(txn, RelationKind::RunsOn, &frontier, false).await?;
+        frontier = found
+            .iter()
+            .map(|(_, to)| *to)
+            .filter(|to| !seen.contains(to))
+            .collect();
+        seen.extend(frontier.iter().copied());
+        runs_on.extend(found);
+    }
+    let affected = in_use(txn, ItemKind::System, &seen).await?;
+    if affected.is_empty() {
+        return Ok(0);
+    }
+    // What the affected systems hold, and what runs on them from outside the affected set.
+    let held = edges(txn, RelationKind::HeldBy, &affected, true).await?;
+    let held_ids: BTreeSet<i64> = held.iter().map(|(info, _)| *info).collect();
+    let information_in_use = in_use(txn, ItemKind::InformationSet, &held_ids).await?;
+    let tenant_edges = edges(txn, RelationKind::RunsOn, &affected, true).await?;
+    let outside: BTreeSet<i64> = tenant_edges
+        .iter()
+        .map(|(tenant, _)| *tenant)
+        .filter(|tenant| !affected.contains(tenant))
+        .collect();
+    let outside = in_use(txn, ItemKind::System, &outside).await?;
+
+    let mut inventory = Inventory {
+        systems: affected.union(&outside).copied().collect(),
+        information: approved_levels(txn, &information_in_use).await?,
+        overrides: overrides_of(txn, &affected).await?,
+        ..Inventory::default()
+    };
+    for (info, system) in held {
+        if information_in_use.contains(&info) {
+            inventory.holds.entry(system).or_default().insert(info);
+        }
+    }
+    for (from, to) in runs_on.into_iter().chain(tenant_edges) {
+        if inventory.systems.contains(&from) && affected.contains(&to) {
+            inventory.runs_on.entry(from).or_default().insert(to);
+        }
+    }
+    let before = stored_levels(txn, &affected).await?;
+    let mut levels = stored_levels(txn, &outside).await?;
+    inventory.recompute(&affected, &mut levels);
+    write_levels(txn, ctx, organisation_id, &affected, &before, &levels).await?;
+    Ok(affected.len())
+}
+
+/// The stored form of a level's source: (kind, id).
+fn source_columns(source: &Source) -> (&'static str, Option<i64>) {
+    match source {
+        Source::Nothing => ("nothing", None),
+        Source::Information { id } => ("information", Some(*id)),
+        Source::RunsOnIt { id } => ("runs_on_it", Some(*id)),
+        Source::Override { .. } => ("override", None),
+    }
+}
+
+/// Replaces the stored levels of `systems` that changed, with an audit event per system whose effective levels
+/// moved.
+async fn write_levels(
+    txn: &DatabaseTransaction,
+    ctx: &ChangeContext,
+    organisation_id: i64,
+    systems: &BTreeSet<i64>,
+    before: &Levels,
+    after: &Levels,
+) -> Result<(), StoreError> {
+    let now = Utc::now();
+    let mut rewritten = Vec::new();
+    let mut rows = Vec::new();
+    let mut events = Vec::new();
+    for system in systems {
+        let Some(new) = after.get(system) else {
+            continue;
+        };
+        let old = before.get(system);
+        // A system with nothing classified has no rows: level 0 from nothing is what no row means.
+        let nothing = new
+            .values()
+            .all(|d| d.effective == 0 && d.calculated == 0 && d.source == Source::Nothing && !d.review_override);
+        let same = (old.is_none() && nothing)
+            || old.is_some_and(|old| {
+                old.iter().all(|(aspect, d)| {
+                    new.get(aspect).is_some_and(|n| {
+                        n.effective == d.effective
+                            && n.calculated == d.calculated
+                            && n.review_override == d.review_override
+                            && source_columns(&n.source) == source_columns(&d.source)
+                    })
+                }) && old.len() == new.len()
+            });
+        if same {
+            continue;
+        }
+        rewritten.push(*system);
+        for (aspect, derived) in new {
+            let (source_kind, source_id) = source_columns(&derived.source);
+            rows.push(system_level::ActiveModel {
+                system_id: Set(*system),
+                aspect: Set(aspect.letter().to_string()),
+                organisation_id: Set(organisation_id),
+                calculated: Set(i16::from(derived.calculated)),
+                effective: Set(i16::from(derived.effective)),
+                source_kind: Set(source_kind.to_owned()),
+                source_id: Set(source_id),
+                review_override: Set(derived.review_override),
+                updated_at: Set(now),
+            });
+        }
+        let effective = |levels: Option<&BTreeMap<Aspect, Derived>>| {
+            levels.map(|l| {
+                l.iter()
+                    .map(|(a, d)| (a.letter().to_string(), d.effective))
+                    .collect::<BTreeMap<_, _>>()
+            })
+        };
+        let (was, now_levels) = (effective(old), effective(Some(new)));
+        if was != now_levels {
+            events.push(Change {
+                organisation_id: Some(organisation_id),
+                action: AuditAction::Update,
+                subject: SubjectRef::new("system_levels", *system),
+                before: was.map(|l| json!(l)),
+                after: now_levels.map(|l| json!(l)),
+            });
+        }
+    }
+    for chunk in rewritten.chunks(crate::inventory::BATCH) {
+        system_level::Entity::delete_many()
+            .filter(system_level::Column::SystemId.is_in(chunk.iter().copied()))
+            .exec(txn)
+            .await?;
+    }
+    // Four rows per system, nine values each: well within the limits on bound values.
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(crate::inventory::BATCH).collect();
+        system_level::Entity::insert_many(chunk)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    audit::append_many(txn, ctx, events).await
+}
+
+/// A system's stored levels, by aspect (empty until something it holds is classified or it is recomputed).
+pub async fn of_system(
+    db: &impl ConnectionTrait,
+    system_id: i64,
+) -> Result<BTreeMap<Aspect, system_level::Model>, StoreError> {
+    Ok(system_level::Entity::find()
+        .filter(system_level::Column::SystemId.eq(system_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|row| Some((row.aspect.parse::<Aspect>().ok()?, row)))
+        .collect())
+}

@@ -1,0 +1,431 @@
+//! Classification through the pages: an informationsägare answers the questions, saves a draft and approves it; the
+//! systems holding the information, and the platform they run on, show the new levels and why; overrides, level 4,
+//! the history, and every refusal of bad input, on both databases.
+
+use axum::http::StatusCode;
+use lis_domain::Role;
+use lis_domain::inventory::{ItemKind, RelationKind};
+use lis_store::ChangeTransaction;
+use lis_store::audit::ChangeContext;
+use lis_store::entity::{classification, organisation, system_level};
+use lis_store::inventory::{self, ItemFields};
+use lis_tests::{Backend, TestApp, TestSession, on_both_databases};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+/// An informationsmängd owned by `owner`, held by a system that runs on a platform: (information, system, platform).
+async fn holding(app: &TestApp, owner: i64) -> (i64, i64, i64) {
+    let organisation_id = app.organisation_id().await;
+    let ctx = ChangeContext::system("test");
+    let txn = app.db.begin_change().await.expect("begin");
+    let create = async |kind, name: &str, owner_person_id| {
+        let fields = ItemFields {
+            name: name.to_owned(),
+            owner_person_id,
+            ..ItemFields::default()
+        };
+        inventory::create(&txn, &ctx, organisation_id, kind, fields)
+            .await
+            .expect("create")
+            .id
+    };
+    let information = create(ItemKind::InformationSet, "Barnavårdsutredningar", Some(owner)).await;
+    let system = create(ItemKind::System, "Procapita", None).await;
+    let platform = create(ItemKind::System, "Citrixmiljön", None).await;
+    for (kind, from, to) in [
+        (RelationKind::HeldBy, information, system),
+        (RelationKind::RunsOn, system, platform),
+    ] {
+        inventory::relate(&txn, &ctx, organisation_id, kind, from, to)
+            .await
+            .expect("relate");
+    }
+    txn.commit().await.expect("commit");
+    (information, system, platform)
+}
+
+/// The answers of the form: `answer.<aspect>.<category>` = level.
+fn answers(given: &[(&'static str, &'static str)]) -> Vec<(String, String)> {
+    given.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}
+
+async fn post(app: &TestApp, session: &TestSession, uri: &str, fields: &[(String, String)]) -> lis_tests::TestResponse {
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app.post_form_as(session, uri, &borrowed).await
+}
+
+async fn effective(app: &TestApp, system: i64, aspect: &str) -> Option<i16> {
+    system_level::Entity::find()
+        .filter(system_level::Column::SystemId.eq(system))
+        .filter(system_level::Column::Aspect.eq(aspect))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .map(|row| row.effective)
+}
+
+async fn draft_version(app: &TestApp, information: i64) -> String {
+    classification::Entity::find()
+        .filter(classification::Column::ItemId.eq(information))
+        .filter(classification::Column::Status.eq("draft"))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("a draft")
+        .version
+        .to_string()
+}
+
+async fn an_owner_classifies_through_the_questions_and_the_systems_show_why(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let owner = app.sign_in_as(None).await;
+    let (information, system, platform) = holding(&app, owner.person_id).await;
+
+    let form = app
+        .get_as(&owner, &format!("/items/{information}/classification"))
+        .await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    for question in [
+        "Vad händer om informationen kommer till någon som inte har rätt att ta del av den?",
+        "Liv och hälsa",
+        "answer.K.enskilda",
+        "level.S",
+    ] {
+        assert!(form.body.contains(question), "{question}: {}", form.body);
+    }
+    let saved = post(
+        &app,
+        &owner,
+        &format!("/items/{information}/classification"),
+        &answers(&[
+            ("answer.K.enskilda", "3"),
+            ("answer.K.ekonomi", "1"),
+            ("answer.R.verksamhet", "2"),
+            ("answer.T.verksamhet", "1"),
+            ("answer.S.lag", "2"),
+        ]),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    // A draft moves no system.
+    assert_eq!(effective(&app, system, "K").await, None);
+    let page = app.get_as(&owner, &format!("/items/{information}")).await;
+    assert!(
+        page.body.contains("Utkast") && page.body.contains("K = 3 Allvarlig"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Fastställ klassningen"), "{}", page.body);
+
+    let version = draft_version(&app, information).await;
+    let approved = post(
+        &app,
+        &owner,
+        &format!("/items/{information}/classification/approve"),
+        &[("version".to_owned(), version)],
+    )
+    .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+    assert_eq!(effective(&app, system, "K").await, Some(3));
+    assert_eq!(effective(&app, system, "R").await, Some(2));
+    assert_eq!(
+        effective(&app, platform, "K").await,
+        Some(3),
+        "the platform carries the system"
+    );
+
+    let it = app.sign_in_as(Some(Role::It)).await;
+    let system_page = app.get_as(&it, &format!("/items/{system}")).await;
+    assert!(
+        system_page
+            .body
+            .contains("K = 3 eftersom det lagrar informationsmängden")
+            && system_page.body.contains("Barnavårdsutredningar"),
+        "{}",
+        system_page.body
+    );
+    let today = chrono::Utc::now().date_naive().to_string();
+    assert!(
+        system_page.body.contains(&format!("sedan {today}")),
+        "{}",
+        system_page.body
+    );
+    let platform_page = app.get_as(&it, &format!("/items/{platform}")).await;
+    assert!(
+        platform_page.body.contains("systemet som körs på det har den nivån")
+            && platform_page.body.contains("Procapita"),
+        "{}",
+        platform_page.body
+    );
+    // The decision and the systems' new levels are in the audit trail.
+    let events = lis_store::entity::audit_event::Entity::find()
+        .filter(lis_store::entity::audit_event::Column::SubjectKind.eq("system_levels"))
+        .count(&app.db)
+        .await
+        .expect("count");
+    assert_eq!(events, 2, "the system and its platform");
+}
+
+async fn bad_input_is_refused_with_a_swedish_message_and_nothing_changes(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let owner = app.sign_in_as(None).await;
+    let (information, system, _) = holding(&app, owner.person_id).await;
+    let uri = format!("/items/{information}/classification");
+    let count = async || classification::Entity::find().count(&app.db).await.expect("count");
+    let before = count().await;
+
+    let outside = post(&app, &owner, &uri, &answers(&[("level.K", "7")])).await;
+    assert_eq!(outside.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        outside.body.contains("nivån 7 finns inte i klassningsmodellen"),
+        "{}",
+        outside.body
+    );
+
+    let departing = post(
+        &app,
+        &owner,
+        &uri,
+        &answers(&[("answer.K.enskilda", "3"), ("level.K", "1")]),
+    )
+    .await;
+    assert_eq!(departing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(departing.body.contains("Skriv en motivering"), "{}", departing.body);
+    assert!(
+        departing.body.contains("selected"),
+        "what was sent is kept: {}",
+        departing.body
+    );
+
+    let past = post(&app, &owner, &uri, &answers(&[("valid_until", "2020-01-01")])).await;
+    assert_eq!(past.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(past.body.contains("före dagens datum"), "{}", past.body);
+    assert_eq!(count().await, before, "nothing saved");
+
+    // S when the organisation does not classify it.
+    let organisation_id = app.organisation_id().await;
+    organisation::ActiveModel {
+        id: Set(organisation_id),
+        classifies_traceability: Set(false),
+        ..Default::default()
+    }
+    .update(&app.db)
+    .await
+    .expect("switch S off");
+    let with_s = post(&app, &owner, &uri, &answers(&[("level.S", "2")])).await;
+    assert_eq!(with_s.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(with_s.body.contains("klassar inte spårbarhet"), "{}", with_s.body);
+    let form = app.get_as(&owner, &uri).await;
+    assert!(!form.body.contains("level.S"), "no S on the form: {}", form.body);
+    assert_eq!(count().await, before);
+
+    // A draft, then a stale save of it, and approval by someone who is neither the owner nor the CISO.
+    let saved = post(&app, &owner, &uri, &answers(&[("answer.T.verksamhet", "2")])).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let stale = post(
+        &app,
+        &owner,
+        &uri,
+        &answers(&[("answer.T.verksamhet", "3"), ("version", "0")]),
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert!(stale.body.contains("Någon annan har sparat utkastet"), "{}", stale.body);
+    let it = app.sign_in_as(Some(Role::It)).await;
+    let version = draft_version(&app, information).await;
+    let refused = post(
+        &app,
+        &it,
+        &format!("/items/{information}/classification/approve"),
+        &[("version".to_owned(), version.clone())],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(effective(&app, system, "T").await, None, "nothing approved");
+    let ciso = app.sign_in_as(Some(Role::Ciso)).await;
+    let by_ciso = post(
+        &app,
+        &ciso,
+        &format!("/items/{information}/classification/approve"),
+        &[("version".to_owned(), version)],
+    )
+    .await;
+    assert_eq!(
+        by_ciso.status,
+        StatusCode::SEE_OTHER,
+        "the CISO may approve: {}",
+        by_ciso.body
+    );
+    assert_eq!(effective(&app, system, "T").await, Some(2));
+}
+
+async fn overrides_raise_at_once_lower_with_the_ciso_and_are_flagged_when_the_calculation_moves(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let owner = app.sign_in_as(None).await;
+    let (information, system, platform) = holding(&app, owner.person_id).await;
+    let ciso = app.sign_in_as(Some(Role::Ciso)).await;
+    let classify = async |level: &'static str| {
+        let saved = post(
+            &app,
+            &ciso,
+            &format!("/items/{information}/classification"),
+            &answers(&[("answer.T.verksamhet", level)]),
+        )
+        .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let version = draft_version(&app, information).await;
+        let approved = post(
+            &app,
+            &ciso,
+            &format!("/items/{information}/classification/approve"),
+            &[("version".to_owned(), version)],
+        )
+        .await;
+        assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+    };
+    classify("2").await;
+    assert_eq!(effective(&app, system, "T").await, Some(2));
+
+    let it = app.sign_in_as(Some(Role::It)).await;
+    let override_uri = format!("/items/{system}/levels/T/override");
+    let without_reason = post(
+        &app,
+        &it,
+        &override_uri,
+        &answers(&[("level", "3"), ("reason", "ackumulation")]),
+    )
+    .await;
+    assert_eq!(without_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        without_reason.body.contains("Skriv en motivering"),
+        "{}",
+        without_reason.body
+    );
+    let raised = post(
+        &app,
+        &it,
+        &override_uri,
+        &answers(&[
+            ("level", "3"),
+            ("reason", "ackumulation"),
+            ("justification", "Hela kommunens ärenden."),
+        ]),
+    )
+    .await;
+    assert_eq!(raised.status, StatusCode::SEE_OTHER, "{}", raised.body);
+    assert_eq!(
+        effective(&app, system, "T").await,
+        Some(3),
+        "raising is in force at once"
+    );
+    assert_eq!(
+        effective(&app, platform, "T").await,
+        Some(3),
+        "and reaches the platform"
+    );
+
+    // IT lowers the platform's T below its calculated level: that waits for the CISO.
+    let lowering = post(
+        &app,
+        &it,
+        &format!("/items/{platform}/levels/T/override"),
+        &answers(&[
+            ("level", "1"),
+            ("reason", "fordelning"),
+            ("justification", "Redundant i två hallar."),
+        ]),
+    )
+    .await;
+    assert_eq!(lowering.status, StatusCode::SEE_OTHER, "{}", lowering.body);
+    assert!(
+        lowering.header("location").contains("saved=pending"),
+        "{}",
+        lowering.header("location")
+    );
+    assert_eq!(
+        effective(&app, platform, "T").await,
+        Some(3),
+        "a lowering waits for the CISO"
+    );
+    let waiting = app.get_as(&ciso, &format!("/items/{platform}")).await;
+    assert!(waiting.body.contains("väntar på godkännande"), "{}", waiting.body);
+    let confirmed = post(
+        &app,
+        &ciso,
+        &format!("/items/{platform}/levels/T/override"),
+        &answers(&[
+            ("level", "1"),
+            ("reason", "fordelning"),
+            ("justification", "Redundant i två hallar."),
+        ]),
+    )
+    .await;
+    assert_eq!(confirmed.status, StatusCode::SEE_OTHER, "{}", confirmed.body);
+    assert_eq!(
+        effective(&app, platform, "T").await,
+        Some(1),
+        "the CISO's approval puts it in force"
+    );
+
+    // The information is reclassified: the system's calculated T moves under its override, which is flagged.
+    classify("3").await;
+    assert_eq!(effective(&app, system, "T").await, Some(3));
+    let page = app.get_as(&it, &format!("/items/{system}")).await;
+    assert!(page.body.contains("se över avsteget"), "{}", page.body);
+    let removed = post(&app, &it, &format!("/items/{system}/levels/T/override/remove"), &[]).await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    let page = app.get_as(&it, &format!("/items/{system}")).await;
+    assert!(!page.body.contains("se över avsteget"), "{}", page.body);
+}
+
+async fn level_four_warns_of_the_separate_analysis_and_history_compares_decisions(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let owner = app.sign_in_as(None).await;
+    let (information, system, _) = holding(&app, owner.person_id).await;
+    for level in ["2", "4"] {
+        let saved = post(
+            &app,
+            &owner,
+            &format!("/items/{information}/classification"),
+            &answers(&[("answer.K.samhalle", level)]),
+        )
+        .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let version = draft_version(&app, information).await;
+        let approved = post(
+            &app,
+            &owner,
+            &format!("/items/{information}/classification/approve"),
+            &[("version".to_owned(), version)],
+        )
+        .await;
+        assert_eq!(approved.status, StatusCode::SEE_OTHER);
+    }
+    // (The informationsägare is not named on the system: an auditor looks.)
+    let auditor = app.sign_in_as(Some(Role::Auditor)).await;
+    let page = app.get_as(&auditor, &format!("/items/{system}")).await;
+    assert!(page.body.contains("säkerhetsskyddsanalys"), "{}", page.body);
+    let history = app
+        .get_as(&owner, &format!("/items/{information}/classification/history"))
+        .await;
+    assert_eq!(history.status, StatusCode::OK);
+    assert!(
+        history.body.contains("4 Synnerligen allvarlig") && history.body.contains("2 Betydande"),
+        "{}",
+        history.body
+    );
+    assert!(history.body.contains("ändrad"), "{}", history.body);
+    let kept = classification::Entity::find()
+        .filter(classification::Column::ItemId.eq(information))
+        .filter(classification::Column::Status.eq("superseded"))
+        .count(&app.db)
+        .await
+        .expect("count");
+    assert_eq!(kept, 1, "the earlier decision is kept");
+}
+
+on_both_databases!(
+    an_owner_classifies_through_the_questions_and_the_systems_show_why,
+    bad_input_is_refused_with_a_swedish_message_and_nothing_changes,
+    overrides_raise_at_once_lower_with_the_ciso_and_are_flagged_when_the_calculation_moves,
+    level_four_warns_of_the_separate_analysis_and_history_compares_decisions,
+);
