@@ -423,7 +423,72 @@ async fn level_four_warns_of_the_separate_analysis_and_history_compares_decision
     assert_eq!(kept, 1, "the earlier decision is kept");
 }
 
+async fn classifications_due_for_review_are_listed_and_an_expired_one_is_marked(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let owner = app.sign_in_as(None).await;
+    let (information, _, _) = holding(&app, owner.person_id).await;
+    let soon = (chrono::Utc::now().date_naive() + chrono::Duration::days(10)).to_string();
+    let saved = post(
+        &app,
+        &owner,
+        &format!("/items/{information}/classification"),
+        &[
+            ("answer.K.ekonomi".to_owned(), "1".to_owned()),
+            ("valid_until".to_owned(), soon.clone()),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let version = draft_version(&app, information).await;
+    post(
+        &app,
+        &owner,
+        &format!("/items/{information}/classification/approve"),
+        &[("version".to_owned(), version)],
+    )
+    .await;
+    let own = app.get_as(&owner, "/classification/review").await;
+    assert_eq!(own.status, StatusCode::OK);
+    assert!(
+        own.body.contains("Barnavårdsutredningar") && own.body.contains(&soon),
+        "{}",
+        own.body
+    );
+    // Someone else's list (without a role) does not show it; the CISO's shows the whole organisation.
+    let other = app.sign_in_as(None).await;
+    assert!(
+        !app.get_as(&other, "/classification/review")
+            .await
+            .body
+            .contains("Barnavårdsutredningar")
+    );
+    let ciso = app.sign_in_as(Some(Role::Ciso)).await;
+    assert!(
+        app.get_as(&ciso, "/classification/review")
+            .await
+            .body
+            .contains("Barnavårdsutredningar")
+    );
+
+    // Past its date, it is expired on the list and on the record.
+    let approved = classification::Entity::find()
+        .filter(classification::Column::ItemId.eq(information))
+        .filter(classification::Column::Status.eq("approved"))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("approved");
+    let mut past: classification::ActiveModel = approved.into();
+    past.valid_until = Set(chrono::Utc::now().date_naive() - chrono::Duration::days(1));
+    past.update(&app.db).await.expect("backdate");
+    let list = app.get_as(&ciso, "/classification/review").await;
+    assert!(list.body.contains("utgången"), "{}", list.body);
+    let page = app.get_as(&owner, &format!("/items/{information}")).await;
+    assert!(page.body.contains("Klassningen gällde till"), "{}", page.body);
+}
+
 on_both_databases!(
+    classifications_due_for_review_are_listed_and_an_expired_one_is_marked,
     an_owner_classifies_through_the_questions_and_the_systems_show_why,
     bad_input_is_refused_with_a_swedish_message_and_nothing_changes,
     overrides_raise_at_once_lower_with_the_ciso_and_are_flagged_when_the_calculation_moves,

@@ -1,4 +1,4 @@
-//! The inventory benchmark of issue #5.
+//! The benchmarks of issues #5 (the inventory) and #6 (classification).
 //!
 //! A large municipality is generated ([`generate`]): 4 000 systems, 400 förvaltningsobjekt, 60 000
 //! informationsmängder and about 150 000 relations, plus an import file of 60 000 new informationsmängder. For each
@@ -9,6 +9,7 @@
 //! Run it with `scripts/bench`. Nothing here is part of the ordinary tests' timing: the smoke test below only checks
 //! that every measurement still runs, on a municipality of 1 % size.
 
+pub mod classify;
 pub mod database;
 pub mod generate;
 pub mod load;
@@ -134,6 +135,8 @@ pub struct BackendReport {
     pub verification: Verification,
     /// One statement with 150 and with 1 500 bound parameters: (parameters, p50).
     pub parameter_probe: Vec<(usize, Duration)>,
+    /// Reclassifying an informationsmängd held by 200 systems (issue #6).
+    pub classification: classify::ClassificationResult,
 }
 
 /// Counts after the import against what the import should have written.
@@ -413,6 +416,15 @@ async fn measure_backend(
     )
     .await?;
 
+    // Classification: every informationsmängd classified, then one held by 200 systems reclassified. Before the
+    // import, so that the import recomputes systems with classified information, as it would in use.
+    say("classifying the municipality and reclassifying an informationsmängd held by 200 systems");
+    let classification = classify::measure(db, m, &loaded, options.requests).await?;
+    say(&format!(
+        "reclassified: p95 {:.1} ms",
+        classification.reclassify.p95().as_secs_f64() * 1000.0
+    ));
+
     // The import: planned, then planned (a smaller file) while a reader reads, then applied while a reader reads.
     say(&format!("planning the import of {} rows", m.import_rows.len()));
     let plan = measure::plan(db, queries, organisation_id, csv).await?;
@@ -451,6 +463,7 @@ async fn measure_backend(
         relations_expected: to_u64(m.import_rows.iter().map(|r| r.held_by.len()).sum()),
     };
     Ok(BackendReport {
+        classification,
         label: String::new(),
         backend: if db.get_database_backend() == sea_orm::DbBackend::Postgres {
             Backend::Postgres

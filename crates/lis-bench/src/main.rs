@@ -1,4 +1,4 @@
-//! `lis-bench`: the inventory benchmark of issue #5. See the crate's documentation and `docs/performance.md`.
+//! `lis-bench`: the benchmarks of issues #5 (inventory) and #6 (classification). See the crate's documentation and `docs/performance.md`.
 
 use std::io::Write as _;
 use std::path::PathBuf;

@@ -108,7 +108,7 @@ pub fn parse(text: &str) -> Result<Questionnaire, Vec<Problem>> {
     let raw: RawFile = toml::from_str(text).map_err(|err| {
         let line = err
             .span()
-            .map_or(0, |span| text[..span.start.min(text.len())].lines().count().max(1));
+            .map_or(0, |span| text[..span.start.min(text.len())].matches('\n').count() + 1);
         vec![problem(line, err.message().to_owned())]
     })?;
     let mut problems = Vec::new();

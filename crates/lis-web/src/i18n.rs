@@ -222,6 +222,27 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("inventory_pages", "Sidor", "Pages"),
     ("inventory_relation_pages", "Sidor med relationer", "Pages of relations"),
     ("classification", "Klassning", "Classification"),
+    (
+        "classification_review",
+        "Klassningar att se över",
+        "Classifications to review",
+    ),
+    (
+        "classification_review_all",
+        "Fastställda klassningar i hela organisationen som har gått ut eller går ut snart.",
+        "Approved classifications in the whole organisation that have expired or expire soon.",
+    ),
+    (
+        "classification_review_own",
+        "Fastställda klassningar av informationsmängder du äger som har gått ut eller går ut snart.",
+        "Approved classifications of informationsmängder you own that have expired or expire soon.",
+    ),
+    ("classification_overdue", "Har gått ut", "Expired"),
+    ("classification_due_within", "Går ut inom", "Expiring within"),
+    ("classification_days", "dagar", "days"),
+    ("classification_owner", "Informationsägare", "Information owner"),
+    ("classification_expired_tag", "utgången", "expired"),
+    ("classification_none_due", "Inga.", "None."),
     ("classification_classify", "Klassa", "Classify"),
     (
         "classification_form_intro",

@@ -84,6 +84,7 @@ fn routes(demo: bool) -> Routes {
             post(inventory::unrelate),
         )
         // Classification
+        .add(Method::GET, "/classification/review", get(classification::review))
         .add(Method::GET, "/items/{item}/classification", get(classification::form))
         .add(Method::POST, "/items/{item}/classification", post(classification::save))
         .add(

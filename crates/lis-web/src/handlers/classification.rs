@@ -835,3 +835,70 @@ pub async fn remove_override(
     txn.commit().await.map_err(StoreError::from)?;
     Ok(Redirect::to(&format!("/items/{item_id}?saved=1#levels")).into_response())
 }
+
+// --- Review -------------------------------------------------------------------------------------------------------
+
+/// How far ahead the review list looks.
+const REVIEW_WITHIN_DAYS: i64 = 30;
+
+/// A decided classification due for review.
+#[derive(Serialize)]
+struct DueView {
+    item_id: i64,
+    name: String,
+    owner: String,
+    valid_until: String,
+    overdue: bool,
+}
+
+#[derive(Serialize)]
+struct ReviewView {
+    whole_organisation: bool,
+    within_days: i64,
+    overdue: Vec<DueView>,
+    due: Vec<DueView>,
+}
+
+/// `GET /classification/review`: decided classifications past their date, and those due within 30 days; the whole
+/// organisation for those who read the inventory, otherwise the informationsmängder the person owns.
+pub async fn review(State(state): State<AppState>, user: CurrentUser, env: PageEnv) -> Result<Html<String>, WebError> {
+    let organisation_id = user.0.person.organisation_id;
+    let whole_organisation = lis_domain::authorize(&user.0.principal, Action::View, Resource::Inventory).is_ok();
+    let today = Utc::now().date_naive();
+    let until = today + chrono::Duration::days(REVIEW_WITHIN_DAYS + 1);
+    let due = store::due_before(&state.db, organisation_id, until).await?;
+    let items = lis_store::inventory::by_ids(&state.db, due.iter().map(|d| d.item_id)).await?;
+    let owners = lis_store::people::by_ids(&state.db, items.values().filter_map(|i| i.owner_person_id)).await?;
+    let mut view = ReviewView {
+        whole_organisation,
+        within_days: REVIEW_WITHIN_DAYS,
+        overdue: Vec::new(),
+        due: Vec::new(),
+    };
+    for row in due {
+        let Some(item) = items.get(&row.item_id).filter(|i| i.retired_at.is_none()) else {
+            continue;
+        };
+        if !whole_organisation && item.owner_person_id != Some(user.0.person.id) {
+            continue;
+        }
+        let overdue = expired(row.valid_until, today);
+        let entry = DueView {
+            item_id: item.id,
+            name: item.name.clone(),
+            owner: item
+                .owner_person_id
+                .and_then(|id| owners.get(&id))
+                .map(|p| p.display_name.clone())
+                .unwrap_or_default(),
+            valid_until: row.valid_until.to_string(),
+            overdue,
+        };
+        if overdue {
+            view.overdue.push(entry);
+        } else {
+            view.due.push(entry);
+        }
+    }
+    page::render(&state, &env, "classification_review.html", &view)
+}

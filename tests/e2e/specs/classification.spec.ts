@@ -1,0 +1,52 @@
+// Classification in the browser: an informationsägare answers the guided questions, saves a draft and approves it,
+// and the system that holds the information shows its new level and why; every page checked with axe.
+import { test, expect } from '@playwright/test';
+import * as path from 'node:path';
+import { collectConsoleErrors, expectNoAccessibilityViolations, screenshots, signInAs } from '../helpers';
+
+test('an informationsägare classifies through the questions and the system shows the new levels and why', async ({
+  page,
+}) => {
+  const errors = collectConsoleErrors(page);
+  // She has no role: her own informationsmängder are on "Mina objekt".
+  await signInAs(page, 'Maria Johansson', '/mine');
+  await page.getByRole('link', { name: 'Orosanmälningar om barn' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Orosanmälningar om barn');
+  await expect(page.getByRole('heading', { name: 'Klassning' })).toBeVisible();
+  await page.getByRole('link', { name: 'Klassa', exact: true }).click();
+
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Klassa: Orosanmälningar om barn');
+  await expect(page.getByRole('group', { name: /Konfidentialitet/ })).toContainText('Liv och hälsa');
+  await expectNoAccessibilityViolations(page);
+  await page.locator('select[name="answer.K.enskilda"]').selectOption('3');
+  await page.locator('select[name="answer.K.fortroende"]').selectOption('2');
+  await page.locator('select[name="answer.R.verksamhet"]').selectOption('2');
+  await page.locator('select[name="answer.T.verksamhet"]').selectOption('1');
+  await page.locator('select[name="answer.S.lag"]').selectOption('2');
+  await page.screenshot({ path: path.join(screenshots, 'classification-questions.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Spara utkast' }).click();
+
+  await expect(page.getByRole('status')).toContainText('Sparat.');
+  await expect(page.getByText('K = 3 Allvarlig')).toBeVisible();
+  await expectNoAccessibilityViolations(page);
+  await page.getByRole('button', { name: 'Fastställ klassningen' }).click();
+  await expect(page.getByRole('status')).toContainText('Sparat.');
+  await expect(page.getByRole('table').filter({ hasText: '3 Allvarlig' })).toBeVisible();
+  await expectNoAccessibilityViolations(page);
+
+  await page.getByRole('link', { name: 'Verksamhetssystem för socialtjänsten' }).first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Verksamhetssystem för socialtjänsten');
+  const levels = page.getByRole('table').filter({ hasText: 'eftersom' });
+  await expect(levels.getByRole('row', { name: /Konfidentialitet/ })).toContainText(
+    'K = 3 eftersom det lagrar informationsmängden Orosanmälningar om barn',
+  );
+  await expect(levels.getByRole('row', { name: /Riktighet/ })).toContainText('2 Betydande');
+  await expectNoAccessibilityViolations(page);
+  await page.screenshot({ path: path.join(screenshots, 'system-levels.png'), fullPage: true });
+
+  await page.goBack();
+  await page.getByRole('link', { name: 'Historik' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Historik: Orosanmälningar om barn');
+  await expectNoAccessibilityViolations(page);
+  expect(errors).toEqual([]);
+});
