@@ -487,7 +487,75 @@ async fn classifications_due_for_review_are_listed_and_an_expired_one_is_marked(
     assert!(page.body.contains("Klassningen gällde till"), "{}", page.body);
 }
 
+async fn the_overview_counts_systems_by_aspect_and_level(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let owner = app.sign_in_as(None).await;
+    let (information, _, _) = holding(&app, owner.person_id).await;
+    let auditor = app.sign_in_as(Some(Role::Auditor)).await;
+    let systems = lis_store::entity::inventory_item::Entity::find()
+        .filter(lis_store::entity::inventory_item::Column::Kind.eq("system"))
+        .filter(lis_store::entity::inventory_item::Column::RetiredAt.is_null())
+        .count(&app.db)
+        .await
+        .expect("count");
+    let before = app.get_as(&auditor, "/classification/overview").await;
+    assert_eq!(before.status, StatusCode::OK, "{}", before.body);
+    assert!(
+        before.body.contains(&format!("{systems} system i drift räknade")),
+        "{}",
+        before.body
+    );
+    assert!(
+        before.body.contains("<svg") && before.body.contains("role=\"img\""),
+        "{}",
+        before.body
+    );
+    // Every system at level 0 on K before anything is classified: the row's first cell holds them all.
+    assert!(
+        before.body.contains(&format!(
+            "<tr><th scope=\"row\">K Konfidentialitet</th><td>{systems}</td><td>0</td>"
+        )),
+        "{}",
+        before.body
+    );
+    let saved = post(
+        &app,
+        &owner,
+        &format!("/items/{information}/classification"),
+        &answers(&[("answer.K.enskilda", "3")]),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let version = draft_version(&app, information).await;
+    post(
+        &app,
+        &owner,
+        &format!("/items/{information}/classification/approve"),
+        &[("version".to_owned(), version)],
+    )
+    .await;
+    let after = app.get_as(&auditor, "/classification/overview").await;
+    let expected = format!(
+        "<tr><th scope=\"row\">K Konfidentialitet</th><td>{}</td><td>0</td><td>0</td><td>2</td><td>0</td></tr>",
+        systems - 2
+    );
+    assert!(
+        after.body.contains(&expected),
+        "the system and its platform at 3: {}",
+        after.body
+    );
+    // Filtered on a person named on nothing, nothing is counted.
+    let nobody = app
+        .get_as(
+            &auditor,
+            &format!("/classification/overview?person={}", owner.person_id),
+        )
+        .await;
+    assert!(nobody.body.contains("0 system i drift räknade"), "{}", nobody.body);
+}
+
 on_both_databases!(
+    the_overview_counts_systems_by_aspect_and_level,
     classifications_due_for_review_are_listed_and_an_expired_one_is_marked,
     an_owner_classifies_through_the_questions_and_the_systems_show_why,
     bad_input_is_refused_with_a_swedish_message_and_nothing_changes,

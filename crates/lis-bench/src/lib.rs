@@ -34,6 +34,8 @@ use crate::measure::{ImportResult, PageCase, PageResult, Readers, Server};
 pub const LIST_TARGET: Duration = Duration::from_millis(50);
 /// The issue's goal for a record's page.
 pub const DETAIL_TARGET: Duration = Duration::from_millis(20);
+/// Issue #6's goal for the heatmap of the whole organisation, server time.
+pub const HEATMAP_TARGET: Duration = Duration::from_millis(100);
 /// The issue's goal for importing the 60 000 informationsmängder.
 pub const IMPORT_TARGET: Duration = Duration::from_secs(10);
 
@@ -424,6 +426,22 @@ async fn measure_backend(
         "reclassified: p95 {:.1} ms",
         classification.reclassify.p95().as_secs_f64() * 1000.0
     ));
+    say("measuring /classification/overview");
+    pages.push(
+        measure::page(
+            &server,
+            queries,
+            PageCase {
+                name: "Heatmap of the systems by aspect and level, whole organisation (issue #6)".to_owned(),
+                uri: "/classification/overview".to_owned(),
+                target: Some(HEATMAP_TARGET),
+                note: format!("{} systems", report::count(u64::try_from(m.systems.len()).unwrap_or(0))),
+            },
+            options.warm_up,
+            options.requests,
+        )
+        .await?,
+    );
 
     // The import: planned, then planned (a smaller file) while a reader reads, then applied while a reader reads.
     say(&format!("planning the import of {} rows", m.import_rows.len()));

@@ -495,6 +495,13 @@ pub fn markdown(run: &Run) -> String {
         ),
         row(
             &format!(
+                "The heatmap of the whole organisation (issue #6): p95 < {}",
+                human(crate::HEATMAP_TARGET)
+            ),
+            &|r| summary_pages(r, crate::HEATMAP_TARGET),
+        ),
+        row(
+            &format!(
                 "Reclassifying an informationsmängd held by {} systems, every effective level committed (issue #6): \
                  p95 < {}",
                 crate::classify::HOLDERS,

@@ -823,6 +823,28 @@ fn escape_like(text: &str) -> String {
 /// One page of records matching `query`.
 pub async fn list(db: &impl ConnectionTrait, organisation_id: i64, query: &ListQuery) -> Result<ListPage, StoreError> {
     use inventory_item::Column as C;
+    let select = matching(db, organisation_id, query).await?;
+    let select = match query.sort {
+        SortOrder::NameAscending => select.order_by_asc(C::NameKey),
+        SortOrder::NameDescending => select.order_by_desc(C::NameKey),
+        SortOrder::RecentlyChanged => select.order_by_desc(C::UpdatedAt),
+    }
+    .order_by_asc(C::Id);
+    let per_page = query.per_page.clamp(1, 500);
+    let paginator = select.paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    let items = paginator.fetch_page(query.page.saturating_sub(1)).await?;
+    Ok(ListPage { items, total })
+}
+
+/// The records `query` matches (its filters and search, not its order or page), as a query to run, count or use as
+/// a subquery.
+pub async fn matching(
+    db: &impl ConnectionTrait,
+    organisation_id: i64,
+    query: &ListQuery,
+) -> Result<sea_orm::Select<inventory_item::Entity>, StoreError> {
+    use inventory_item::Column as C;
     let mut select = inventory_item::Entity::find()
         .filter(C::OrganisationId.eq(organisation_id))
         .filter(C::Kind.eq(query.kind.as_str()));
@@ -904,17 +926,7 @@ pub async fn list(db: &impl ConnectionTrait, organisation_id: i64, query: &ListQ
                 .add(Expr::expr(Func::lower(Expr::col(C::ExternalId))).like(LikeExpr::new(pattern).escape('\\'))),
         );
     }
-    select = match query.sort {
-        SortOrder::NameAscending => select.order_by_asc(C::NameKey),
-        SortOrder::NameDescending => select.order_by_desc(C::NameKey),
-        SortOrder::RecentlyChanged => select.order_by_desc(C::UpdatedAt),
-    }
-    .order_by_asc(C::Id);
-    let per_page = query.per_page.clamp(1, 500);
-    let paginator = select.paginate(db, per_page);
-    let total = paginator.num_items().await?;
-    let items = paginator.fetch_page(query.page.saturating_sub(1)).await?;
-    Ok(ListPage { items, total })
+    Ok(select)
 }
 
 /// Records by id (retired ones too), for showing names next to references.

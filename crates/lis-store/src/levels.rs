@@ -12,6 +12,7 @@ use lis_domain::inventory::{ItemKind, RelationKind};
 use lis_domain::{AuditAction, SubjectRef};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+    QueryTrait,
 };
 use serde_json::json;
 
@@ -339,4 +340,54 @@ pub async fn of_system(
         .into_iter()
         .filter_map(|row| Some((row.aspect.parse::<Aspect>().ok()?, row)))
         .collect())
+}
+
+/// How many systems are at each level of each aspect: the overview's heatmap.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Heatmap {
+    /// The systems counted.
+    pub systems: u64,
+    /// Systems per (aspect, effective level); a system with nothing classified counts at level 0.
+    pub counts: BTreeMap<(Aspect, u8), u64>,
+}
+
+/// Counts the systems `query` matches (a [`crate::inventory::ListQuery`] of systems: org unit, person, lifecycle, …)
+/// by aspect and effective level, with two statements whatever the size of the organisation.
+pub async fn heatmap(
+    db: &impl ConnectionTrait,
+    organisation_id: i64,
+    query: &crate::inventory::ListQuery,
+) -> Result<Heatmap, StoreError> {
+    use sea_orm::PaginatorTrait;
+    let systems = crate::inventory::matching(db, organisation_id, query).await?;
+    let total = systems.clone().count(db).await?;
+    let ids = systems.select_only().column(inventory_item::Column::Id).into_query();
+    let rows: Vec<(String, i16, i64)> = system_level::Entity::find()
+        .select_only()
+        .column(system_level::Column::Aspect)
+        .column(system_level::Column::Effective)
+        .column_as(system_level::Column::SystemId.count(), "systems")
+        .filter(system_level::Column::OrganisationId.eq(organisation_id))
+        .filter(system_level::Column::SystemId.in_subquery(ids))
+        .group_by(system_level::Column::Aspect)
+        .group_by(system_level::Column::Effective)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut counts = BTreeMap::new();
+    for (aspect, level, n) in rows {
+        let (Ok(aspect), Ok(n)) = (aspect.parse::<Aspect>(), u64::try_from(n)) else {
+            continue;
+        };
+        *counts.entry((aspect, level_u8(level))).or_insert(0) += n;
+    }
+    for aspect in Aspect::ALL {
+        let above: u64 = counts
+            .iter()
+            .filter(|((a, level), _)| *a == aspect && *level > 0)
+            .map(|(_, n)| *n)
+            .sum();
+        counts.insert((aspect, 0), total.saturating_sub(above));
+    }
+    Ok(Heatmap { systems: total, counts })
 }

@@ -223,6 +223,31 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("inventory_relation_pages", "Sidor med relationer", "Pages of relations"),
     ("classification", "Klassning", "Classification"),
     (
+        "classification_overview",
+        "Översikt över skyddsnivåer",
+        "Overview of protection levels",
+    ),
+    (
+        "classification_systems_counted",
+        "system i drift räknade.",
+        "systems in use counted.",
+    ),
+    (
+        "classification_heatmap_title",
+        "System per aspekt och nivå",
+        "Systems by aspect and level",
+    ),
+    (
+        "classification_heatmap_desc",
+        "Antalet system på varje nivå för varje aspekt; antalet står i varje ruta.",
+        "The number of systems at each level of each aspect; the number is written in every cell.",
+    ),
+    (
+        "classification_heatmap_caption",
+        "Mörkare ruta betyder fler system i raden; siffran i rutan är antalet. Ett system där inget är klassat räknas på nivå 0.",
+        "A darker cell means more systems in the row; the number in the cell is the count. A system with nothing classified counts at level 0.",
+    ),
+    (
         "classification_review",
         "Klassningar att se över",
         "Classifications to review",

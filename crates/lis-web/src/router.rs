@@ -85,6 +85,7 @@ fn routes(demo: bool) -> Routes {
         )
         // Classification
         .add(Method::GET, "/classification/review", get(classification::review))
+        .add(Method::GET, "/classification/overview", get(classification::overview))
         .add(Method::GET, "/items/{item}/classification", get(classification::form))
         .add(Method::POST, "/items/{item}/classification", post(classification::save))
         .add(

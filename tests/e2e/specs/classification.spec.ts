@@ -50,3 +50,17 @@ test('an informationsägare classifies through the questions and the system show
   await expectNoAccessibilityViolations(page);
   expect(errors).toEqual([]);
 });
+
+test('the CISO sees the heatmap and the review list, readable without colour', async ({ page }) => {
+  await signInAs(page, 'Per Sandberg');
+  await page.goto('/inventory');
+  await page.getByRole('link', { name: 'Översikt över skyddsnivåer' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Översikt över skyddsnivåer');
+  await expect(page.getByRole('img', { name: 'System per aspekt och nivå' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'System per aspekt och nivå' })).toContainText('Konfidentialitet');
+  await expectNoAccessibilityViolations(page);
+  await page.screenshot({ path: path.join(screenshots, 'heatmap.png'), fullPage: true });
+  await page.getByRole('link', { name: 'Klassningar att se över' }).first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Klassningar att se över');
+  await expectNoAccessibilityViolations(page);
+});

@@ -68,14 +68,14 @@ pub(crate) async fn authorized_item(
 }
 
 /// Everything a page needs to show references by name: units, people and förvaltningsobjekt.
-struct Names {
-    units: Vec<FlatUnit>,
-    people: Vec<(i64, String, Option<String>)>,
+pub(crate) struct Names {
+    pub(crate) units: Vec<FlatUnit>,
+    pub(crate) people: Vec<(i64, String, Option<String>)>,
     objects: Vec<inventory_item::Model>,
 }
 
 impl Names {
-    async fn load(state: &AppState, organisation_id: i64) -> Result<Self, WebError> {
+    pub(crate) async fn load(state: &AppState, organisation_id: i64) -> Result<Self, WebError> {
         let units = lis_store::organisation::org_tree(&state.db, organisation_id)
             .await?
             .flatten();
@@ -188,7 +188,7 @@ pub struct ListParams {
 
 impl ListParams {
     /// The store's query, reading only what parses; anything else is ignored as if not given.
-    fn query(&self, kind: ItemKind, units: &[FlatUnit], tree: &lis_domain::OrgTree) -> ListQuery {
+    pub(crate) fn query(&self, kind: ItemKind, units: &[FlatUnit], tree: &lis_domain::OrgTree) -> ListQuery {
         let id = |raw: &str| raw.trim().parse::<i64>().ok();
         let mut query = ListQuery::new(kind);
         query.search = Some(self.q.trim().to_owned()).filter(|q| !q.is_empty());
@@ -234,7 +234,7 @@ impl ListParams {
 }
 
 #[derive(Serialize)]
-struct ChoiceView {
+pub(crate) struct ChoiceView {
     value: String,
     label: String,
     selected: bool,
@@ -287,7 +287,7 @@ fn choices<T: Copy + PartialEq>(
         .collect()
 }
 
-fn unit_choices(units: &[FlatUnit], chosen: Option<i64>) -> Vec<ChoiceView> {
+pub(crate) fn unit_choices(units: &[FlatUnit], chosen: Option<i64>) -> Vec<ChoiceView> {
     units
         .iter()
         .map(|u| ChoiceView {
@@ -298,7 +298,7 @@ fn unit_choices(units: &[FlatUnit], chosen: Option<i64>) -> Vec<ChoiceView> {
         .collect()
 }
 
-fn person_choices(people: &[(i64, String, Option<String>)], chosen: Option<i64>) -> Vec<ChoiceView> {
+pub(crate) fn person_choices(people: &[(i64, String, Option<String>)], chosen: Option<i64>) -> Vec<ChoiceView> {
     people
         .iter()
         .map(|(id, name, email)| ChoiceView {
