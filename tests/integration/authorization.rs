@@ -248,6 +248,11 @@ fn api_body(row: &Row, target: &TestSession) -> Option<serde_json::Value> {
             "properties": { "name": format!("Matris {n} ändrad via API") },
         })),
         ("POST", "/api/v1/items/{item}/retire") => Some(serde_json::json!({ "version": 1 })),
+        ("PUT", "/api/v1/items/{item}/classification") => Some(serde_json::json!({
+            "levels": { "K": 1, "R": 2, "T": 1, "S": 0 },
+            "version": 1
+        })),
+        ("POST", "/api/v1/items/{item}/classification/approve") => Some(serde_json::json!({ "version": 1 })),
         _ => None,
     }
 }

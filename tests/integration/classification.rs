@@ -554,7 +554,73 @@ async fn the_overview_counts_systems_by_aspect_and_level(backend: Backend) {
     assert!(nobody.body.contains("0 system i drift räknade"), "{}", nobody.body);
 }
 
+async fn the_api_reads_and_writes_classifications_under_the_same_rules(backend: Backend) {
+    use axum::http::Method;
+    let app = TestApp::demo(backend).await;
+    let owner = app.sign_in_as(None).await;
+    let (information, system, _) = holding(&app, owner.person_id).await;
+    let it = app.sign_in_as(Some(Role::It)).await;
+    let ciso = app.sign_in_as(Some(Role::Ciso)).await;
+    let (_, it_token) = app.issue_token(it.person_id, Role::It).await;
+    let (_, ciso_token) = app.issue_token(ciso.person_id, Role::Ciso).await;
+    let uri = format!("/api/v1/items/{information}/classification");
+
+    let empty = app.api(Method::GET, &uri, Some(&it_token), None).await;
+    assert_eq!(empty.status, StatusCode::OK, "{}", empty.body);
+    assert_eq!(empty.json()["approved"], serde_json::Value::Null);
+
+    let bad = serde_json::json!({ "levels": { "K": 9, "R": 1, "T": 1, "S": 1 } });
+    let refused = app.api(Method::PUT, &uri, Some(&it_token), Some(bad)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(refused.json()["errors"][0]["field"], "levels.K", "{}", refused.body);
+    let unknown = serde_json::json!({ "levels": { "X": 1 } });
+    let refused = app.api(Method::PUT, &uri, Some(&it_token), Some(unknown)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+
+    let draft = serde_json::json!({ "levels": { "K": 2, "R": 1, "T": 3, "S": 1 }, "justification": "Via API" });
+    let saved = app.api(Method::PUT, &uri, Some(&it_token), Some(draft)).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let version = saved.json()["draft"]["version"].as_i64().expect("a version");
+    let approve = format!("{uri}/approve");
+    let body = serde_json::json!({ "version": version });
+    let by_it = app
+        .api(Method::POST, &approve, Some(&it_token), Some(body.clone()))
+        .await;
+    assert_eq!(
+        by_it.status,
+        StatusCode::FORBIDDEN,
+        "IT does not approve: {}",
+        by_it.body
+    );
+    let by_ciso = app.api(Method::POST, &approve, Some(&ciso_token), Some(body)).await;
+    assert_eq!(by_ciso.status, StatusCode::OK, "{}", by_ciso.body);
+    assert_eq!(by_ciso.json()["approved"]["levels"]["T"], 3);
+
+    let levels = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/items/{system}/levels"),
+            Some(&it_token),
+            None,
+        )
+        .await;
+    assert_eq!(levels.status, StatusCode::OK, "{}", levels.body);
+    let t = levels
+        .json()
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|l| l["aspect"] == "T")
+        .cloned()
+        .expect("T");
+    assert_eq!(
+        (t["effective"].as_i64(), t["source"].as_str(), t["source_id"].as_i64()),
+        (Some(3), Some("information"), Some(information))
+    );
+}
+
 on_both_databases!(
+    the_api_reads_and_writes_classifications_under_the_same_rules,
     the_overview_counts_systems_by_aspect_and_level,
     classifications_due_for_review_are_listed_and_an_expired_one_is_marked,
     an_owner_classifies_through_the_questions_and_the_systems_show_why,

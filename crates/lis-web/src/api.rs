@@ -5,6 +5,7 @@
 //! and answers are the types of [`dto`], never entities.
 
 pub mod caller;
+pub mod classification;
 pub mod dto;
 pub mod inventory;
 pub mod openapi;

@@ -154,6 +154,26 @@ fn routes(demo: bool) -> Routes {
             "/api/v1/items/{item}/retire",
             post(api::inventory::retire),
         )
+        .add(
+            Method::GET,
+            "/api/v1/items/{item}/classification",
+            get(api::classification::get),
+        )
+        .add(
+            Method::PUT,
+            "/api/v1/items/{item}/classification",
+            put(api::classification::save),
+        )
+        .add(
+            Method::POST,
+            "/api/v1/items/{item}/classification/approve",
+            post(api::classification::approve),
+        )
+        .add(
+            Method::GET,
+            "/api/v1/items/{item}/levels",
+            get(api::classification::levels),
+        )
         // Sign-in
         .add(Method::GET, "/auth/login", get(auth::login))
         .add(Method::GET, "/auth/callback", get(auth::callback))

@@ -29,16 +29,16 @@ fn kind_from_path(raw: &str) -> Result<ItemKind, WebError> {
     raw.parse().map_err(|_| WebError::NotFound)
 }
 
-fn item_id(raw: &str) -> Result<i64, WebError> {
+pub(crate) fn item_id(raw: &str) -> Result<i64, WebError> {
     raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or(WebError::NotFound)
 }
 
-fn db_error(err: sea_orm::DbErr) -> WebError {
+pub(crate) fn db_error(err: sea_orm::DbErr) -> WebError {
     StoreError::from(err).into()
 }
 
 /// The body of a request as JSON; anything else is a 400 problem.
-fn json_body(headers: &HeaderMap, body: &Bytes) -> Result<Value, WebError> {
+pub(crate) fn json_body(headers: &HeaderMap, body: &Bytes) -> Result<Value, WebError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -56,7 +56,7 @@ fn json_body(headers: &HeaderMap, body: &Bytes) -> Result<Value, WebError> {
 }
 
 /// The resource a record is for the authorization function: whether the caller is named on it.
-async fn item_resource(
+pub(crate) async fn item_resource(
     state: &AppState,
     caller: &ApiCaller,
     item: &inventory_item::Model,

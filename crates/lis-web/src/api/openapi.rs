@@ -9,8 +9,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::dto;
-use super::inventory;
 use super::problem::Problem;
+use super::{classification, inventory};
 use crate::error::FieldError;
 
 /// The description at the top of the document.
@@ -48,7 +48,17 @@ impl Modify for BearerToken {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "LIS API", description = DESCRIPTION),
-    paths(inventory::list, inventory::create, inventory::get, inventory::update, inventory::retire),
+    paths(
+        inventory::list,
+        inventory::create,
+        inventory::get,
+        inventory::update,
+        inventory::retire,
+        classification::get,
+        classification::save,
+        classification::approve,
+        classification::levels,
+    ),
     components(schemas(
         dto::Item,
         dto::ItemPage,
@@ -65,11 +75,18 @@ impl Modify for BearerToken {
         dto::HostingValue,
         dto::LifecycleValue,
         dto::RelationKindValue,
+        classification::ItemClassification,
+        classification::ClassificationVersion,
+        classification::DraftInput,
+        classification::SystemLevel,
         Problem,
         FieldError,
     )),
     modifiers(&BearerToken),
-    tags((name = "inventory", description = "Förvaltningsobjekt, systems and informationsmängder, and their relations."))
+    tags(
+        (name = "inventory", description = "Förvaltningsobjekt, systems and informationsmängder, and their relations."),
+        (name = "classification", description = "Informationsmängder's classifications and systems' levels by the maximum principle.")
+    )
 )]
 pub struct ApiDoc;
 

@@ -27,7 +27,7 @@ use crate::page::{self, PageEnv};
 use crate::{AppState, WebError};
 
 /// The organisation's classification model: the catalogue's scale and its choice on spårbarhet.
-async fn model_of(state: &AppState, organisation_id: i64) -> Result<store::Model, WebError> {
+pub(crate) async fn model_of(state: &AppState, organisation_id: i64) -> Result<store::Model, WebError> {
     Ok(store::Model {
         max_level: state
             .catalog
