@@ -619,7 +619,48 @@ async fn the_api_reads_and_writes_classifications_under_the_same_rules(backend: 
     );
 }
 
+async fn the_ciso_switches_traceability_off_on_the_model_page(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let owner = app.sign_in_as(None).await;
+    let (information, _, _) = holding(&app, owner.person_id).await;
+    let ciso = app.sign_in_as(Some(Role::Ciso)).await;
+    let page = app.get_as(&ciso, "/classification/model").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Synnerligen allvarlig") && page.body.contains("Liv och hälsa"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("name=\"traceability\" value=\"1\" checked"),
+        "{}",
+        page.body
+    );
+    let off = app.post_form_as(&ciso, "/classification/model", &[]).await;
+    assert_eq!(off.status, StatusCode::SEE_OTHER);
+    let form = app
+        .get_as(&owner, &format!("/items/{information}/classification"))
+        .await;
+    assert!(!form.body.contains("level.S"), "{}", form.body);
+    let on = app
+        .post_form_as(&ciso, "/classification/model", &[("traceability", "1")])
+        .await;
+    assert_eq!(on.status, StatusCode::SEE_OTHER);
+    let form = app
+        .get_as(&owner, &format!("/items/{information}/classification"))
+        .await;
+    assert!(form.body.contains("level.S"), "{}", form.body);
+    let switched = lis_store::entity::audit_event::Entity::find()
+        .filter(lis_store::entity::audit_event::Column::SubjectKind.eq("organisation"))
+        .filter(lis_store::entity::audit_event::Column::Action.eq("update"))
+        .count(&app.db)
+        .await
+        .expect("count");
+    assert_eq!(switched, 2, "both switches are in the audit trail");
+}
+
 on_both_databases!(
+    the_ciso_switches_traceability_off_on_the_model_page,
     the_api_reads_and_writes_classifications_under_the_same_rules,
     the_overview_counts_systems_by_aspect_and_level,
     classifications_due_for_review_are_listed_and_an_expired_one_is_marked,

@@ -495,3 +495,41 @@ pub async fn classifies_traceability(db: &impl ConnectionTrait, organisation_id:
         .await?
         .is_none_or(|organisation| organisation.classifies_traceability))
 }
+
+/// Switches the classification of spårbarhet (S) on or off for the organisation, with an audit event. Decided
+/// classifications keep the S they have; while S is off, forms, pages and the API neither ask for nor show it.
+pub async fn set_classifies_traceability(
+    txn: &DatabaseTransaction,
+    ctx: &ChangeContext,
+    organisation_id: i64,
+    on: bool,
+) -> Result<(), StoreError> {
+    use crate::entity::organisation;
+    let existing = organisation::Entity::find_by_id(organisation_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            kind: "organisation",
+            id: organisation_id.to_string(),
+        })?;
+    if existing.classifies_traceability == on {
+        return Ok(());
+    }
+    let mut active: organisation::ActiveModel = existing.clone().into();
+    active.classifies_traceability = Set(on);
+    active.version = Set(existing.version + 1);
+    active.updated_at = Set(Utc::now());
+    active.update(txn).await?;
+    audit::append(
+        txn,
+        ctx,
+        Change {
+            organisation_id: Some(organisation_id),
+            action: AuditAction::Update,
+            subject: SubjectRef::new("organisation", organisation_id),
+            before: Some(json!({ "classifies_traceability": existing.classifies_traceability })),
+            after: Some(json!({ "classifies_traceability": on })),
+        },
+    )
+    .await
+}

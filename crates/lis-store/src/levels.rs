@@ -25,6 +25,16 @@ pub const OVERRIDE_IN_FORCE: &str = "in_force";
 /// The `status` of a lowering that waits for the CISO.
 pub const OVERRIDE_PENDING: &str = "pending";
 
+/// Ids per `IN (…)` list: well under SQLite's 32 766 and PostgreSQL's 65 535 bound values, since a large
+/// municipality's systems hold more informationsmängder than either allows in one statement.
+const IDS_PER_STATEMENT: usize = 10_000;
+
+/// `ids` in lists short enough for one statement each.
+fn id_chunks(ids: &BTreeSet<i64>) -> Vec<Vec<i64>> {
+    let all: Vec<i64> = ids.iter().copied().collect();
+    all.chunks(IDS_PER_STATEMENT).map(<[i64]>::to_vec).collect()
+}
+
 /// Pairs (from, to) of relations of `kind` whose `from` (or, with `by_to`, whose `to`) is one of `ids`.
 async fn edges(
     db: &impl ConnectionTrait,
@@ -37,14 +47,20 @@ async fn edges(
         return Ok(Vec::new());
     }
     let end = if by_to { R::ToItemId } else { R::FromItemId };
-    Ok(inventory_relation::Entity::find()
-        .select_only()
-        .columns([R::FromItemId, R::ToItemId])
-        .filter(R::Kind.eq(kind.as_str()))
-        .filter(end.is_in(ids.iter().copied()))
-        .into_tuple::<(i64, i64)>()
-        .all(db)
-        .await?)
+    let mut found = Vec::new();
+    for chunk in id_chunks(ids) {
+        found.extend(
+            inventory_relation::Entity::find()
+                .select_only()
+                .columns([R::FromItemId, R::ToItemId])
+                .filter(R::Kind.eq(kind.as_str()))
+                .filter(end.is_in(chunk))
+                .into_tuple::<(i64, i64)>()
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(found)
 }
 
 /// Which of `ids` are records of `kind` in use.
@@ -53,17 +69,21 @@ async fn in_use(db: &impl ConnectionTrait, kind: ItemKind, ids: &BTreeSet<i64>) 
     if ids.is_empty() {
         return Ok(BTreeSet::new());
     }
-    Ok(inventory_item::Entity::find()
-        .select_only()
-        .column(C::Id)
-        .filter(C::Id.is_in(ids.iter().copied()))
-        .filter(C::Kind.eq(kind.as_str()))
-        .filter(C::RetiredAt.is_null())
-        .into_tuple::<i64>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect())
+    let mut found = BTreeSet::new();
+    for chunk in id_chunks(ids) {
+        found.extend(
+            inventory_item::Entity::find()
+                .select_only()
+                .column(C::Id)
+                .filter(C::Id.is_in(chunk))
+                .filter(C::Kind.eq(kind.as_str()))
+                .filter(C::RetiredAt.is_null())
+                .into_tuple::<i64>()
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(found)
 }
 
 /// The approved levels of the given informationsmängder (those without an approved classification are left out).
@@ -75,11 +95,16 @@ pub async fn approved_levels(
     if information.is_empty() {
         return Ok(BTreeMap::new());
     }
-    let rows = classification::Entity::find()
-        .filter(C::ItemId.is_in(information.iter().copied()))
-        .filter(C::Status.eq(crate::classification::Status::Approved.as_str()))
-        .all(db)
-        .await?;
+    let mut rows = Vec::new();
+    for chunk in id_chunks(information) {
+        rows.extend(
+            classification::Entity::find()
+                .filter(C::ItemId.is_in(chunk))
+                .filter(C::Status.eq(crate::classification::Status::Approved.as_str()))
+                .all(db)
+                .await?,
+        );
+    }
     Ok(rows
         .into_iter()
         .map(|row| (row.item_id, crate::classification::levels_of(&row)))
@@ -95,11 +120,16 @@ async fn overrides_of(
     if systems.is_empty() {
         return Ok(BTreeMap::new());
     }
-    let rows = level_override::Entity::find()
-        .filter(O::SystemId.is_in(systems.iter().copied()))
-        .filter(O::Status.eq(OVERRIDE_IN_FORCE))
-        .all(db)
-        .await?;
+    let mut rows = Vec::new();
+    for chunk in id_chunks(systems) {
+        rows.extend(
+            level_override::Entity::find()
+                .filter(O::SystemId.is_in(chunk))
+                .filter(O::Status.eq(OVERRIDE_IN_FORCE))
+                .all(db)
+                .await?,
+        );
+    }
     Ok(rows
         .into_iter()
         .filter_map(|row| {
@@ -125,10 +155,15 @@ async fn stored_levels(db: &impl ConnectionTrait, systems: &BTreeSet<i64>) -> Re
     if systems.is_empty() {
         return Ok(Levels::new());
     }
-    let rows = system_level::Entity::find()
-        .filter(system_level::Column::SystemId.is_in(systems.iter().copied()))
-        .all(db)
-        .await?;
+    let mut rows = Vec::new();
+    for chunk in id_chunks(systems) {
+        rows.extend(
+            system_level::Entity::find()
+                .filter(system_level::Column::SystemId.is_in(chunk))
+                .all(db)
+                .await?,
+        );
+    }
     let mut levels = Levels::new();
     for row in rows {
         let Ok(aspect) = row.aspect.parse::<Aspect>() else {

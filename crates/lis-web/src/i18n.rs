@@ -222,6 +222,31 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("inventory_pages", "Sidor", "Pages"),
     ("inventory_relation_pages", "Sidor med relationer", "Pages of relations"),
     ("classification", "Klassning", "Classification"),
+    ("classification_model", "Klassningsmodell", "Classification model"),
+    (
+        "classification_model_intro",
+        "Skalan, aspekterna och konsekvensområdena som klassningen av informationsmängder använder. Skalan kommer från katalogen (msb-catalog); frågorna från msb-catalog/classification.toml.",
+        "The scale, the aspects and the areas of consequence the classification of informationsmängder uses. The scale comes from the catalogue (msb-catalog); the questions from msb-catalog/classification.toml.",
+    ),
+    ("classification_model_levels", "Konsekvensnivåer", "Consequence levels"),
+    ("classification_model_meaning", "Innebörd", "Meaning"),
+    ("classification_model_separate", "separat analys", "separate analysis"),
+    ("classification_model_aspects", "Aspekter", "Aspects"),
+    (
+        "classification_model_traceability",
+        "Organisationen klassar spårbarhet (S) utöver konfidentialitet, riktighet och tillgänglighet",
+        "The organisation classifies traceability (S) besides confidentiality, integrity and availability",
+    ),
+    (
+        "classification_model_traceability_on",
+        "Organisationen klassar spårbarhet (S).",
+        "The organisation classifies traceability (S).",
+    ),
+    (
+        "classification_model_traceability_off",
+        "Organisationen klassar inte spårbarhet (S).",
+        "The organisation does not classify traceability (S).",
+    ),
     (
         "classification_overview",
         "Översikt över skyddsnivåer",

@@ -86,6 +86,8 @@ fn routes(demo: bool) -> Routes {
         // Classification
         .add(Method::GET, "/classification/review", get(classification::review))
         .add(Method::GET, "/classification/overview", get(classification::overview))
+        .add(Method::GET, "/classification/model", get(classification::model))
+        .add(Method::POST, "/classification/model", post(classification::save_model))
         .add(Method::GET, "/items/{item}/classification", get(classification::form))
         .add(Method::POST, "/items/{item}/classification", post(classification::save))
         .add(

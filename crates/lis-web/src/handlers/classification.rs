@@ -1001,3 +1001,95 @@ pub async fn overview(
     };
     page::render(&state, &env, "classification_overview.html", &view)
 }
+
+// --- The model ----------------------------------------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct ModelLevel {
+    value: u8,
+    name: String,
+    definition: String,
+    separate_analysis: bool,
+}
+
+#[derive(Serialize)]
+struct ModelView {
+    levels: Vec<ModelLevel>,
+    aspects: Vec<AspectLevel>,
+    consequences: Vec<(String, String)>,
+    classifies_traceability: bool,
+    may_change: bool,
+    saved: bool,
+}
+
+/// The query of the model's page.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ModelParams {
+    #[serde(default)]
+    saved: String,
+}
+
+/// `GET /classification/model`: the scale, the aspects and the consequence categories the questions use, and
+/// whether the organisation classifies spårbarhet.
+pub async fn model(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    env: PageEnv,
+    axum::extract::Query(params): axum::extract::Query<ModelParams>,
+) -> Result<Html<String>, WebError> {
+    user.authorize(&state, Action::View, Resource::Catalog).await?;
+    let text = |t: &lis_catalog::Texts| match env.lang {
+        Lang::Sv => t.sv.clone(),
+        Lang::En => t.en.clone(),
+    };
+    let model = model_of(&state, user.0.person.organisation_id).await?;
+    let view = ModelView {
+        levels: state
+            .catalog
+            .levels
+            .iter()
+            .map(|l| ModelLevel {
+                value: l.value,
+                name: text(&l.name),
+                definition: text(&l.definition),
+                separate_analysis: l.separate_analysis,
+            })
+            .collect(),
+        aspects: state
+            .catalog
+            .aspects
+            .iter()
+            .map(|a| AspectLevel {
+                letter: a.aspect.letter(),
+                aspect: text(&a.name),
+                level: 0,
+                level_name: text(&a.definition),
+            })
+            .collect(),
+        consequences: state
+            .questionnaire
+            .consequences
+            .iter()
+            .map(|c| (text(&c.name), text(&c.prompt)))
+            .collect(),
+        classifies_traceability: model.classifies_traceability,
+        may_change: lis_domain::authorize(&user.0.principal, Action::Change, Resource::Catalog).is_ok(),
+        saved: params.saved == "1",
+    };
+    page::render(&state, &env, "classification_model.html", &view)
+}
+
+/// `POST /classification/model`: the CISO switches the classification of spårbarhet on or off.
+pub async fn save_model(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(sent): Form<Sent>,
+) -> Result<Response, WebError> {
+    user.authorize(&state, Action::Change, Resource::Catalog).await?;
+    user.1.check_csrf(sent.get("csrf_token").map_or("", String::as_str))?;
+    let on = sent.get("traceability").is_some_and(|v| v == "1");
+    let txn = state.db.begin_change().await.map_err(StoreError::from)?;
+    store::set_classifies_traceability(&txn, &user.change_context(), user.0.person.organisation_id, on).await?;
+    txn.commit().await.map_err(StoreError::from)?;
+    Ok(Redirect::to("/classification/model?saved=1").into_response())
+}
