@@ -59,6 +59,8 @@ enum SystemLevel {
     SystemId,
     Aspect,
     OrganisationId,
+    HeldLevel,
+    HeldSourceId,
     Calculated,
     Effective,
     SourceKind,
@@ -78,6 +80,14 @@ enum Organisation {
 enum InventoryItem {
     Table,
     Id,
+}
+
+#[derive(DeriveIden)]
+enum InventoryRelation {
+    Table,
+    ToItemId,
+    Kind,
+    FromItemId,
 }
 
 #[derive(DeriveIden)]
@@ -153,6 +163,12 @@ impl MigrationTrait for Migration {
                     .table(Classification::Table)
                     .col(Classification::ItemId)
                     .col(Classification::Status)
+                    // The levels too: recomputing a platform's levels reads those of thousands of
+                    // informationsmängder, from the index alone.
+                    .col(Classification::LevelK)
+                    .col(Classification::LevelR)
+                    .col(Classification::LevelT)
+                    .col(Classification::LevelS)
                     .to_owned(),
             )
             .await?;
@@ -164,6 +180,27 @@ impl MigrationTrait for Migration {
                     .col(Classification::OrganisationId)
                     .col(Classification::Status)
                     .col(Classification::ValidUntil)
+                    .to_owned(),
+            )
+            .await?;
+        // What a system holds, read by its `to` end and kind, from the index alone; it serves what
+        // `ix_inventory_relation_to` served.
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_inventory_relation_to_kind")
+                    .table(InventoryRelation::Table)
+                    .col(InventoryRelation::ToItemId)
+                    .col(InventoryRelation::Kind)
+                    .col(InventoryRelation::FromItemId)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("ix_inventory_relation_to")
+                    .table(InventoryRelation::Table)
                     .to_owned(),
             )
             .await?;
@@ -223,6 +260,8 @@ impl MigrationTrait for Migration {
                     .col(big_integer(SystemLevel::SystemId))
                     .col(string_len(SystemLevel::Aspect, 1))
                     .col(big_integer(SystemLevel::OrganisationId))
+                    .col(small_integer(SystemLevel::HeldLevel))
+                    .col(big_integer_null(SystemLevel::HeldSourceId))
                     .col(small_integer(SystemLevel::Calculated))
                     .col(small_integer(SystemLevel::Effective))
                     .col(string_len(SystemLevel::SourceKind, 16))
@@ -260,6 +299,23 @@ impl MigrationTrait for Migration {
         ] {
             manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_inventory_relation_to")
+                    .table(InventoryRelation::Table)
+                    .col(InventoryRelation::ToItemId)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("ix_inventory_relation_to_kind")
+                    .table(InventoryRelation::Table)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .alter_table(
                 Table::alter()

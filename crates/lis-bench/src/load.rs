@@ -172,10 +172,9 @@ pub async fn load(db: &DatabaseConnection, m: &Municipality) -> Result<Loaded> {
             .context("inserting relations")?;
     }
     txn.commit().await?;
-    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
-        // A production database has statistics; a freshly loaded one gets them from autovacuum only later.
-        db.execute_unprepared("ANALYZE").await?;
-    }
+    // A database in use has statistics: PostgreSQL's autovacuum gathers them, and `lis serve` runs `ANALYZE` on an
+    // SQLite file when it starts; a freshly loaded one would have them only later.
+    db.execute_unprepared("ANALYZE").await?;
     loaded.took = started.elapsed();
     Ok(loaded)
 }

@@ -560,8 +560,10 @@ pub fn markdown(run: &Run) -> String {
          **Set-up skips the audit trail.** The organisation, its units and its people are created through LIS's \
          services, each with its audit event; the inventory and its relations are written with multi-row inserts \
          in one transaction **without audit events**, as set-up for measuring reads. The measured import writes \
-         through LIS's own importer, with an audit event for every record and relation. PostgreSQL is `ANALYZE`d \
-         after loading; SQLite is used as `lis serve` leaves it (WAL, one connection, no `ANALYZE`).\n\n\
+         through LIS's own importer, with an audit event for every record and relation. Both databases are \
+         `ANALYZE`d after loading, as a database in use would be (PostgreSQL by autovacuum, an SQLite file by \
+         `lis serve` when it starts); SQLite is opened as `lis serve` opens it (WAL, four connections, changes \
+         beginning `IMMEDIATE`).\n\n\
          **Pages** are requested through the real router (`lis_web::router`, every middleware included) \
          in-process, as a signed-in CISO whose session is made in the database. *Server time* is from handing the \
          request to the router until the last byte of the body is read: no network and no browser. The lists are \
@@ -704,10 +706,9 @@ fn notes(out: &mut String, run: &Run) {
             .collect();
         if report.backend == Backend::Sqlite && !refused.is_empty() {
             notes.push(format!(
-                "**SQLite: readers wait for an import's write.** LIS opens SQLite with one pooled connection \
-                 (`lis_store::connect`), and the import holds it in its transaction from the first write to the \
-                 commit ({} here, after the plan made without a transaction); other requests wait for the \
-                 connection and fail with 503 once the pool's 5 s acquire timeout has passed ({} of {} here).",
+                "**SQLite: readers were refused during an import's write.** The import's transaction wrote for \
+                 {} (after the plan made without a transaction); requests that found no free connection of the \
+                 pool (`lis_store::connect`) within its 5 s acquire timeout failed with 503 ({} of {} here).",
                 human(
                     report
                         .apply

@@ -96,20 +96,26 @@ pub struct Inventory {
 }
 
 impl Inventory {
-    /// The systems that run on `platform`.
-    fn running_on(&self, platform: i64) -> impl Iterator<Item = i64> + '_ {
-        self.runs_on
-            .iter()
-            .filter(move |(_, platforms)| platforms.contains(&platform))
-            .map(|(system, _)| *system)
+    /// For each platform, the systems that run on it: `runs_on` turned round, built once per computation.
+    fn tenants(&self) -> BTreeMap<i64, Vec<i64>> {
+        let mut tenants: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+        for (system, platforms) in &self.runs_on {
+            for platform in platforms {
+                tenants.entry(*platform).or_default().push(*system);
+            }
+        }
+        tenants
     }
 
     /// Systems in an order where every system comes after everything that runs on it (so a platform is computed
     /// after its tenants). Systems on a cycle, which the store never allows, are placed last in id order.
-    fn tenants_first(&self, systems: &BTreeSet<i64>) -> Vec<i64> {
+    fn tenants_first(&self, systems: &BTreeSet<i64>, tenants: &BTreeMap<i64, Vec<i64>>) -> Vec<i64> {
         let mut waiting: BTreeMap<i64, usize> = systems
             .iter()
-            .map(|s| (*s, self.running_on(*s).filter(|t| systems.contains(t)).count()))
+            .map(|s| {
+                let inside = tenants.get(s).into_iter().flatten().filter(|t| systems.contains(t));
+                (*s, inside.count())
+            })
             .collect();
         let mut ready: VecDeque<i64> = waiting.iter().filter(|(_, n)| **n == 0).map(|(s, _)| *s).collect();
         let mut order = Vec::with_capacity(systems.len());
@@ -129,7 +135,7 @@ impl Inventory {
         order
     }
 
-    fn derive(&self, system: i64, aspect: Aspect, levels: &Levels) -> Derived {
+    fn derive(&self, system: i64, aspect: Aspect, levels: &Levels, tenants: &BTreeMap<i64, Vec<i64>>) -> Derived {
         let mut calculated = 0;
         let mut source = Source::Nothing;
         for info in self.holds.get(&system).into_iter().flatten() {
@@ -144,7 +150,7 @@ impl Inventory {
                 source = Source::Information { id: *info };
             }
         }
-        for tenant in self.running_on(system) {
+        for tenant in tenants.get(&system).into_iter().flatten().copied() {
             let level = levels
                 .get(&tenant)
                 .and_then(|l| l.get(&aspect))
@@ -180,10 +186,11 @@ impl Inventory {
     /// Recomputes `systems` in `levels`, in place, reading the others' levels as they stand. Giving
     /// [`Inventory::affected_by`] of a change gives the same result as [`Inventory::compute`].
     pub fn recompute(&self, systems: &BTreeSet<i64>, levels: &mut Levels) {
-        for system in self.tenants_first(systems) {
+        let tenants = self.tenants();
+        for system in self.tenants_first(systems, &tenants) {
             let derived: BTreeMap<Aspect, Derived> = Aspect::ALL
                 .into_iter()
-                .map(|aspect| (aspect, self.derive(system, aspect, levels)))
+                .map(|aspect| (aspect, self.derive(system, aspect, levels, &tenants)))
                 .collect();
             levels.insert(system, derived);
         }

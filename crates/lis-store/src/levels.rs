@@ -71,16 +71,20 @@ async fn in_use(db: &impl ConnectionTrait, kind: ItemKind, ids: &BTreeSet<i64>) 
     }
     let mut found = BTreeSet::new();
     for chunk in id_chunks(ids) {
+        // By id alone, and the kind and retirement checked here: given more conditions, the planners may walk an
+        // index of every record of the kind instead of looking the ids up.
+        let rows: Vec<(i64, String, bool)> = inventory_item::Entity::find()
+            .select_only()
+            .columns([C::Id, C::Kind])
+            .column_as(C::RetiredAt.is_not_null(), "retired")
+            .filter(C::Id.is_in(chunk))
+            .into_tuple()
+            .all(db)
+            .await?;
         found.extend(
-            inventory_item::Entity::find()
-                .select_only()
-                .column(C::Id)
-                .filter(C::Id.is_in(chunk))
-                .filter(C::Kind.eq(kind.as_str()))
-                .filter(C::RetiredAt.is_null())
-                .into_tuple::<i64>()
-                .all(db)
-                .await?,
+            rows.into_iter()
+                .filter(|(_, stored, retired)| stored == kind.as_str() && !retired)
+                .map(|(id, ..)| id),
         );
     }
     Ok(found)
@@ -95,20 +99,30 @@ pub async fn approved_levels(
     if information.is_empty() {
         return Ok(BTreeMap::new());
     }
-    let mut rows = Vec::new();
+    let mut levels = BTreeMap::new();
     for chunk in id_chunks(information) {
-        rows.extend(
-            classification::Entity::find()
-                .filter(C::ItemId.is_in(chunk))
-                .filter(C::Status.eq(crate::classification::Status::Approved.as_str()))
-                .all(db)
-                .await?,
-        );
+        // Only the levels: a large platform holds tens of thousands of informationsmängder.
+        let rows: Vec<(i64, i16, i16, i16, Option<i16>)> = classification::Entity::find()
+            .select_only()
+            .columns([C::ItemId, C::LevelK, C::LevelR, C::LevelT, C::LevelS])
+            .filter(C::ItemId.is_in(chunk))
+            .filter(C::Status.eq(crate::classification::Status::Approved.as_str()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (item, k, r, t, s) in rows {
+            let mut by_aspect = BTreeMap::from([
+                (Aspect::K, level_u8(k)),
+                (Aspect::R, level_u8(r)),
+                (Aspect::T, level_u8(t)),
+            ]);
+            if let Some(s) = s {
+                by_aspect.insert(Aspect::S, level_u8(s));
+            }
+            levels.insert(item, by_aspect);
+        }
     }
-    Ok(rows
-        .into_iter()
-        .map(|row| (row.item_id, crate::classification::levels_of(&row)))
-        .collect())
+    Ok(levels)
 }
 
 /// The overrides in force on `systems`.
@@ -150,11 +164,8 @@ pub(crate) fn level_u8(stored: i16) -> u8 {
     u8::try_from(stored).unwrap_or(0)
 }
 
-/// The stored levels of `systems`, as the rules would have derived them.
-async fn stored_levels(db: &impl ConnectionTrait, systems: &BTreeSet<i64>) -> Result<Levels, StoreError> {
-    if systems.is_empty() {
-        return Ok(Levels::new());
-    }
+/// The stored rows of `systems`, by system and aspect.
+async fn stored_rows(db: &impl ConnectionTrait, systems: &BTreeSet<i64>) -> Result<StoredRows, StoreError> {
     let mut rows = Vec::new();
     for chunk in id_chunks(systems) {
         rows.extend(
@@ -164,36 +175,57 @@ async fn stored_levels(db: &impl ConnectionTrait, systems: &BTreeSet<i64>) -> Re
                 .await?,
         );
     }
-    let mut levels = Levels::new();
+    let mut stored = StoredRows::new();
     for row in rows {
-        let Ok(aspect) = row.aspect.parse::<Aspect>() else {
-            continue;
-        };
-        levels
-            .entry(row.system_id)
-            .or_default()
-            .insert(aspect, derived_of(&row));
+        if let Ok(aspect) = row.aspect.parse::<Aspect>() {
+            stored.entry(row.system_id).or_default().insert(aspect, row);
+        }
+    }
+    Ok(stored)
+}
+
+/// Stored rows by system and aspect.
+type StoredRows = BTreeMap<i64, BTreeMap<Aspect, system_level::Model>>;
+
+/// The maximum over what a system itself holds, per aspect: (level, the first informationsmängd at it).
+type Held = BTreeMap<i64, BTreeMap<Aspect, (u8, Option<i64>)>>;
+
+/// The effective levels of systems outside the recomputation, which only their platforms read: the one column
+/// that matters, since a platform may carry thousands.
+async fn tenant_levels(db: &impl ConnectionTrait, systems: &BTreeSet<i64>) -> Result<Levels, StoreError> {
+    use system_level::Column as L;
+    let mut levels = Levels::new();
+    for chunk in id_chunks(systems) {
+        let rows: Vec<(i64, String, i16)> = system_level::Entity::find()
+            .select_only()
+            .columns([L::SystemId, L::Aspect, L::Effective])
+            .filter(L::SystemId.is_in(chunk))
+            .filter(L::Effective.gt(0))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (system, aspect, effective) in rows {
+            let Ok(aspect) = aspect.parse::<Aspect>() else {
+                continue;
+            };
+            let effective = level_u8(effective);
+            let derived = Derived {
+                calculated: effective,
+                effective,
+                source: Source::Nothing,
+                review_override: false,
+            };
+            levels.entry(system).or_default().insert(aspect, derived);
+        }
     }
     Ok(levels)
 }
 
-/// A stored level as the rules' [`Derived`].
-fn derived_of(row: &system_level::Model) -> Derived {
-    let id = row.source_id.unwrap_or_default();
-    let source = match row.source_kind.as_str() {
-        "information" => Source::Information { id },
-        "runs_on_it" => Source::RunsOnIt { id },
-        "override" => Source::Override {
-            reason: OverrideReason::Annat,
-        },
-        _ => Source::Nothing,
-    };
-    Derived {
-        calculated: level_u8(row.calculated),
-        effective: level_u8(row.effective),
-        source,
-        review_override: row.review_override,
-    }
+/// The held part of stored rows.
+fn held_of(rows: &BTreeMap<Aspect, system_level::Model>) -> BTreeMap<Aspect, (u8, Option<i64>)> {
+    rows.iter()
+        .map(|(aspect, row)| (*aspect, (level_u8(row.held_level), row.held_source_id)))
+        .collect()
 }
 
 /// Brings the levels of every system that a change can move up to date, in the change's transaction: the systems
@@ -216,7 +248,7 @@ pub async fn recompute(
     // Down the runs-on graph: every platform below a changed system may move.
     let mut runs_on: BTreeSet<(i64, i64)> = BTreeSet::new();
     let mut seen = start.clone();
-    let mut frontier = start;
+    let mut frontier = start.clone();
     while !frontier.is_empty() {
         let found = edges(txn, RelationKind::RunsOn, &frontier, false).await?;
         frontier = found
@@ -231,8 +263,10 @@ pub async fn recompute(
     if affected.is_empty() {
         return Ok(0);
     }
-    // What the affected systems hold, and what runs on them from outside the affected set.
-    let held = edges(txn, RelationKind::HeldBy, &affected, true).await?;
+    // Only the systems the change names, or that hold the information it names, can hold something else now: what
+    // they hold is read. The platforms below them hold what they held; their stored maximum over it stands in.
+    let reread: BTreeSet<i64> = affected.intersection(&start).copied().collect();
+    let held = edges(txn, RelationKind::HeldBy, &reread, true).await?;
     let held_ids: BTreeSet<i64> = held.iter().map(|(info, _)| *info).collect();
     let information_in_use = in_use(txn, ItemKind::InformationSet, &held_ids).await?;
     let tenant_edges = edges(txn, RelationKind::RunsOn, &affected, true).await?;
@@ -254,16 +288,55 @@ pub async fn recompute(
             inventory.holds.entry(system).or_default().insert(info);
         }
     }
+    let before = stored_rows(txn, &affected).await?;
+    let mut held_parts = Held::new();
+    for system in affected.difference(&reread) {
+        let stored = before.get(system).map(held_of).unwrap_or_default();
+        for (aspect, (level, source)) in &stored {
+            if let Some(source) = source.filter(|_| *level > 0) {
+                inventory.holds.entry(*system).or_default().insert(source);
+                if !information_in_use.contains(&source) {
+                    inventory.information.entry(source).or_default().insert(*aspect, *level);
+                }
+            }
+        }
+        held_parts.insert(*system, stored);
+    }
+    for system in &reread {
+        held_parts.insert(*system, held_maximum(&inventory, *system));
+    }
     for (from, to) in runs_on.into_iter().chain(tenant_edges) {
         if inventory.systems.contains(&from) && affected.contains(&to) {
             inventory.runs_on.entry(from).or_default().insert(to);
         }
     }
-    let before = stored_levels(txn, &affected).await?;
-    let mut levels = stored_levels(txn, &outside).await?;
+    let mut levels = tenant_levels(txn, &outside).await?;
     inventory.recompute(&affected, &mut levels);
-    write_levels(txn, ctx, organisation_id, &affected, &before, &levels).await?;
+    write_levels(txn, ctx, organisation_id, &affected, &before, &levels, &held_parts).await?;
     Ok(affected.len())
+}
+
+/// The maximum over what `system` holds in `inventory`, per aspect, with the first informationsmängd at it (by id,
+/// as the rules pick it).
+fn held_maximum(inventory: &Inventory, system: i64) -> BTreeMap<Aspect, (u8, Option<i64>)> {
+    Aspect::ALL
+        .into_iter()
+        .map(|aspect| {
+            let mut best = (0, None);
+            for info in inventory.holds.get(&system).into_iter().flatten() {
+                let level = inventory
+                    .information
+                    .get(info)
+                    .and_then(|l| l.get(&aspect))
+                    .copied()
+                    .unwrap_or(0);
+                if level > best.0 {
+                    best = (level, Some(*info));
+                }
+            }
+            (aspect, best)
+        })
+        .collect()
 }
 
 /// The stored form of a level's source: (kind, id).
@@ -283,8 +356,9 @@ async fn write_levels(
     ctx: &ChangeContext,
     organisation_id: i64,
     systems: &BTreeSet<i64>,
-    before: &Levels,
+    before: &StoredRows,
     after: &Levels,
+    held: &Held,
 ) -> Result<(), StoreError> {
     let now = Utc::now();
     let mut rewritten = Vec::new();
@@ -294,55 +368,82 @@ async fn write_levels(
         let Some(new) = after.get(system) else {
             continue;
         };
+        let new_held = held.get(system).cloned().unwrap_or_default();
         let old = before.get(system);
+        let columns = |aspect: &Aspect, d: &Derived| {
+            let (held_level, held_source) = new_held.get(aspect).copied().unwrap_or((0, None));
+            let (source_kind, source_id) = source_columns(&d.source);
+            (
+                i16::from(held_level),
+                held_source,
+                i16::from(d.calculated),
+                i16::from(d.effective),
+                source_kind,
+                source_id,
+                d.review_override,
+            )
+        };
         // A system with nothing classified has no rows: level 0 from nothing is what no row means.
         let nothing = new
-            .values()
-            .all(|d| d.effective == 0 && d.calculated == 0 && d.source == Source::Nothing && !d.review_override);
-        let same = (old.is_none() && nothing)
-            || old.is_some_and(|old| {
-                old.iter().all(|(aspect, d)| {
-                    new.get(aspect).is_some_and(|n| {
-                        n.effective == d.effective
-                            && n.calculated == d.calculated
-                            && n.review_override == d.review_override
-                            && source_columns(&n.source) == source_columns(&d.source)
+            .iter()
+            .all(|(aspect, d)| columns(aspect, d) == (0, None, 0, 0, "nothing", None, false));
+        let same = match old {
+            None => nothing,
+            Some(old) => {
+                old.len() == new.len()
+                    && new.iter().all(|(aspect, d)| {
+                        old.get(aspect).is_some_and(|row| {
+                            columns(aspect, d)
+                                == (
+                                    row.held_level,
+                                    row.held_source_id,
+                                    row.calculated,
+                                    row.effective,
+                                    row.source_kind.as_str(),
+                                    row.source_id,
+                                    row.review_override,
+                                )
+                        })
                     })
-                }) && old.len() == new.len()
-            });
+            }
+        };
         if same {
             continue;
         }
         rewritten.push(*system);
         for (aspect, derived) in new {
-            let (source_kind, source_id) = source_columns(&derived.source);
+            let (held_level, held_source_id, calculated, effective, source_kind, source_id, review_override) =
+                columns(aspect, derived);
             rows.push(system_level::ActiveModel {
                 system_id: Set(*system),
                 aspect: Set(aspect.letter().to_string()),
                 organisation_id: Set(organisation_id),
-                calculated: Set(i16::from(derived.calculated)),
-                effective: Set(i16::from(derived.effective)),
+                held_level: Set(held_level),
+                held_source_id: Set(held_source_id),
+                calculated: Set(calculated),
+                effective: Set(effective),
                 source_kind: Set(source_kind.to_owned()),
                 source_id: Set(source_id),
-                review_override: Set(derived.review_override),
+                review_override: Set(review_override),
                 updated_at: Set(now),
             });
         }
-        let effective = |levels: Option<&BTreeMap<Aspect, Derived>>| {
-            levels.map(|l| {
-                l.iter()
-                    .map(|(a, d)| (a.letter().to_string(), d.effective))
-                    .collect::<BTreeMap<_, _>>()
-            })
-        };
-        let (was, now_levels) = (effective(old), effective(Some(new)));
-        if was != now_levels {
+        let was = old.map(|l| {
+            l.iter()
+                .map(|(a, row)| (a.letter().to_string(), level_u8(row.effective)))
+                .collect::<BTreeMap<_, _>>()
+        });
+        let now_levels: BTreeMap<String, u8> = new.iter().map(|(a, d)| (a.letter().to_string(), d.effective)).collect();
+        let was_or_zero = was
+            .clone()
+            .unwrap_or_else(|| new.keys().map(|a| (a.letter().to_string(), 0)).collect());
+        if was_or_zero != now_levels {
             events.push(Change {
                 organisation_id: Some(organisation_id),
                 action: AuditAction::Update,
                 subject: SubjectRef::new("system_levels", *system),
                 before: was.map(|l| json!(l)),
-                after: now_levels.map(|l| json!(l)),
+                after: Some(json!(now_levels)),
             });
         }
     }
@@ -352,7 +453,7 @@ async fn write_levels(
             .exec(txn)
             .await?;
     }
-    // Four rows per system, nine values each: well within the limits on bound values.
+    // Four rows per system, eleven values each: well within the limits on bound values.
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<_> = rows.by_ref().take(crate::inventory::BATCH).collect();

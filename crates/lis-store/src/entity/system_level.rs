@@ -12,6 +12,10 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub aspect: String,
     pub organisation_id: i64,
+    /// The maximum over the informationsmängder the system itself holds (what runs on it aside)...
+    pub held_level: i16,
+    /// ...and the first of them at that level: kept so that a change below a platform need not read all it holds.
+    pub held_source_id: Option<i64>,
     pub calculated: i16,
     pub effective: i16,
     /// `nothing`, `information`, `runs_on_it` or `override`.
