@@ -426,7 +426,7 @@ async fn level_four_warns_of_the_separate_analysis_and_history_compares_decision
 async fn classifications_due_for_review_are_listed_and_an_expired_one_is_marked(backend: Backend) {
     let app = TestApp::demo(backend).await;
     let owner = app.sign_in_as(None).await;
-    let (information, _, _) = holding(&app, owner.person_id).await;
+    let (information, system, _) = holding(&app, owner.person_id).await;
     let soon = (chrono::Utc::now().date_naive() + chrono::Duration::days(10)).to_string();
     let saved = post(
         &app,
@@ -485,6 +485,13 @@ async fn classifications_due_for_review_are_listed_and_an_expired_one_is_marked(
     assert!(list.body.contains("utgången"), "{}", list.body);
     let page = app.get_as(&owner, &format!("/items/{information}")).await;
     assert!(page.body.contains("Klassningen gällde till"), "{}", page.body);
+    // And where it is used: the system whose level it decides says so.
+    let system_page = app.get_as(&ciso, &format!("/items/{system}")).await;
+    assert!(
+        system_page.body.contains("informationsmängdens klassning har gått ut"),
+        "{}",
+        system_page.body
+    );
 }
 
 async fn the_overview_counts_systems_by_aspect_and_level(backend: Backend) {

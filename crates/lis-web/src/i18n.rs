@@ -222,6 +222,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("inventory_pages", "Sidor", "Pages"),
     ("inventory_relation_pages", "Sidor med relationer", "Pages of relations"),
     ("classification", "Klassning", "Classification"),
+    (
+        "classification_source_expired",
+        "informationsmängdens klassning har gått ut",
+        "the informationsmängd's classification has expired",
+    ),
     ("classification_model", "Klassningsmodell", "Classification model"),
     (
         "classification_model_intro",

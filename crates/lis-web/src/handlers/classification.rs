@@ -216,6 +216,8 @@ struct SystemLevelView {
     because_href: Option<String>,
     because_name: String,
     because_since: String,
+    /// The informationsmängd deciding the level has a classification past its date.
+    because_expired: bool,
     override_level: Option<String>,
     override_reason: String,
     override_justification: String,
@@ -295,7 +297,16 @@ async fn system_levels(
     let stored = lis_store::levels::of_system(&state.db, system_id).await?;
     let overrides = store::overrides(&state.db, system_id).await?;
     let sources: Vec<i64> = stored.values().filter_map(|row| row.source_id).collect();
-    let labels = lis_store::inventory::labels_by_ids(&state.db, sources).await?;
+    let labels = lis_store::inventory::labels_by_ids(&state.db, sources.iter().copied()).await?;
+    let today = Utc::now().date_naive();
+    let mut expired_sources = std::collections::BTreeSet::new();
+    for source in &sources {
+        if let Some(decided) = store::with_status(&state.db, *source, Status::Approved).await?
+            && expired(decided.valid_until, today)
+        {
+            expired_sources.insert(*source);
+        }
+    }
     let mut views = Vec::new();
     for aspect in aspects(model) {
         let row = stored.get(&aspect);
@@ -348,6 +359,8 @@ async fn system_levels(
                 .map(|l| format!("/items/{}", l.id)),
             because_name,
             because_since,
+            because_expired: row.is_some_and(|r| r.source_kind == "information")
+                && source_label.is_some_and(|l| expired_sources.contains(&l.id)),
             override_level: set.map(|o| {
                 format!(
                     "{} {}",
