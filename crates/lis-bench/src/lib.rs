@@ -522,7 +522,9 @@ mod tests {
         };
         let run = run(options).await.expect("the benchmark runs");
         let sqlite = &run.backends[0];
-        assert_eq!(sqlite.pages.len(), 8);
+        assert_eq!(sqlite.pages.len(), 9, "eight pages of the inventory and the heatmap");
+        assert_eq!(sqlite.classification.reclassify.0.len(), 1);
+        assert!(sqlite.classification.affected >= 1, "{:?}", sqlite.classification);
         assert!(sqlite.pages.iter().all(|p| p.samples.0.len() == 1 && p.bytes > 0));
         assert_eq!(sqlite.plan.rejected, 0, "the generated file is importable");
         assert_eq!(sqlite.plan.created, run.generated.import_rows);
@@ -533,5 +535,9 @@ mod tests {
         assert_eq!(written.done, run.generated.import_rows);
         let markdown = report::markdown(&run);
         assert!(markdown.contains("| System with the most relations"), "{markdown}");
+        assert!(
+            markdown.contains("| Reclassifying an informationsmängd held by"),
+            "{markdown}"
+        );
     }
 }
