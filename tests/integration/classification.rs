@@ -75,6 +75,21 @@ async fn draft_version(app: &TestApp, information: i64) -> String {
         .to_string()
 }
 
+/// Saves a draft with `fields` as `session` and approves it, as the pages do.
+async fn classify_and_approve(app: &TestApp, session: &TestSession, information: i64, fields: &[(String, String)]) {
+    let saved = post(app, session, &format!("/items/{information}/classification"), fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let version = draft_version(app, information).await;
+    let approved = post(
+        app,
+        session,
+        &format!("/items/{information}/classification/approve"),
+        &[("version".to_owned(), version)],
+    )
+    .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+}
+
 async fn an_owner_classifies_through_the_questions_and_the_systems_show_why(backend: Backend) {
     let app = TestApp::demo(backend).await;
     let owner = app.sign_in_as(None).await;
@@ -264,23 +279,7 @@ async fn overrides_raise_at_once_lower_with_the_ciso_and_are_flagged_when_the_ca
     let (information, system, platform) = holding(&app, owner.person_id).await;
     let ciso = app.sign_in_as(Some(Role::Ciso)).await;
     let classify = async |level: &'static str| {
-        let saved = post(
-            &app,
-            &ciso,
-            &format!("/items/{information}/classification"),
-            &answers(&[("answer.T.verksamhet", level)]),
-        )
-        .await;
-        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
-        let version = draft_version(&app, information).await;
-        let approved = post(
-            &app,
-            &ciso,
-            &format!("/items/{information}/classification/approve"),
-            &[("version".to_owned(), version)],
-        )
-        .await;
-        assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+        classify_and_approve(&app, &ciso, information, &answers(&[("answer.T.verksamhet", level)])).await;
     };
     classify("2").await;
     assert_eq!(effective(&app, system, "T").await, Some(2));
@@ -382,23 +381,7 @@ async fn level_four_warns_of_the_separate_analysis_and_history_compares_decision
     let owner = app.sign_in_as(None).await;
     let (information, system, _) = holding(&app, owner.person_id).await;
     for level in ["2", "4"] {
-        let saved = post(
-            &app,
-            &owner,
-            &format!("/items/{information}/classification"),
-            &answers(&[("answer.K.samhalle", level)]),
-        )
-        .await;
-        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
-        let version = draft_version(&app, information).await;
-        let approved = post(
-            &app,
-            &owner,
-            &format!("/items/{information}/classification/approve"),
-            &[("version".to_owned(), version)],
-        )
-        .await;
-        assert_eq!(approved.status, StatusCode::SEE_OTHER);
+        classify_and_approve(&app, &owner, information, &answers(&[("answer.K.samhalle", level)])).await;
     }
     // (The informationsägare is not named on the system: an auditor looks.)
     let auditor = app.sign_in_as(Some(Role::Auditor)).await;
@@ -428,25 +411,11 @@ async fn classifications_due_for_review_are_listed_and_an_expired_one_is_marked(
     let owner = app.sign_in_as(None).await;
     let (information, system, _) = holding(&app, owner.person_id).await;
     let soon = (chrono::Utc::now().date_naive() + chrono::Duration::days(10)).to_string();
-    let saved = post(
-        &app,
-        &owner,
-        &format!("/items/{information}/classification"),
-        &[
-            ("answer.K.ekonomi".to_owned(), "1".to_owned()),
-            ("valid_until".to_owned(), soon.clone()),
-        ],
-    )
-    .await;
-    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
-    let version = draft_version(&app, information).await;
-    post(
-        &app,
-        &owner,
-        &format!("/items/{information}/classification/approve"),
-        &[("version".to_owned(), version)],
-    )
-    .await;
+    let fields = [
+        ("answer.K.ekonomi".to_owned(), "1".to_owned()),
+        ("valid_until".to_owned(), soon.clone()),
+    ];
+    classify_and_approve(&app, &owner, information, &fields).await;
     let own = app.get_as(&owner, "/classification/review").await;
     assert_eq!(own.status, StatusCode::OK);
     assert!(
@@ -525,22 +494,7 @@ async fn the_overview_counts_systems_by_aspect_and_level(backend: Backend) {
         "{}",
         before.body
     );
-    let saved = post(
-        &app,
-        &owner,
-        &format!("/items/{information}/classification"),
-        &answers(&[("answer.K.enskilda", "3")]),
-    )
-    .await;
-    assert_eq!(saved.status, StatusCode::SEE_OTHER);
-    let version = draft_version(&app, information).await;
-    post(
-        &app,
-        &owner,
-        &format!("/items/{information}/classification/approve"),
-        &[("version".to_owned(), version)],
-    )
-    .await;
+    classify_and_approve(&app, &owner, information, &answers(&[("answer.K.enskilda", "3")])).await;
     let after = app.get_as(&auditor, "/classification/overview").await;
     let expected = format!(
         "<tr><th scope=\"row\">K Konfidentialitet</th><td>{}</td><td>0</td><td>0</td><td>2</td><td>0</td></tr>",

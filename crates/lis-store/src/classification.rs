@@ -359,7 +359,7 @@ pub async fn set_override(
         Change {
             organisation_id: Some(organisation_id),
             action: AuditAction::Update,
-            subject: SubjectRef::new("level_override", format!("{system_id}:{}", aspect.letter())),
+            subject: override_subject(system_id, aspect),
             before,
             after: Some(override_snapshot(&saved)),
         },
@@ -374,6 +374,11 @@ pub async fn set_override(
     )
     .await?;
     Ok(outcome)
+}
+
+/// How the audit trail names the override of one aspect of a system: `<system id>:<aspect>`.
+fn override_subject(system_id: i64, aspect: Aspect) -> SubjectRef {
+    SubjectRef::new("level_override", format!("{system_id}:{}", aspect.letter()))
 }
 
 fn override_snapshot(row: &level_override::Model) -> serde_json::Value {
@@ -402,7 +407,7 @@ pub async fn approve_override(
         .filter(|o| o.organisation_id == organisation_id && o.status == OVERRIDE_PENDING)
         .ok_or_else(|| StoreError::NotFound {
             kind: "level_override",
-            id: format!("{system_id}:{}", aspect.letter()),
+            id: override_subject(system_id, aspect).id,
         })?;
     let before = override_snapshot(&pending);
     let mut active: level_override::ActiveModel = pending.into();
@@ -416,7 +421,7 @@ pub async fn approve_override(
         Change {
             organisation_id: Some(organisation_id),
             action: AuditAction::Update,
-            subject: SubjectRef::new("level_override", format!("{system_id}:{}", aspect.letter())),
+            subject: override_subject(system_id, aspect),
             before: Some(before),
             after: Some(override_snapshot(&approved)),
         },
@@ -447,7 +452,7 @@ pub async fn remove_override(
         .filter(|o| o.organisation_id == organisation_id)
         .ok_or_else(|| StoreError::NotFound {
             kind: "level_override",
-            id: format!("{system_id}:{}", aspect.letter()),
+            id: override_subject(system_id, aspect).id,
         })?;
     level_override::Entity::delete_by_id(existing.id).exec(txn).await?;
     audit::append(
@@ -456,7 +461,7 @@ pub async fn remove_override(
         Change {
             organisation_id: Some(organisation_id),
             action: AuditAction::Retire,
-            subject: SubjectRef::new("level_override", format!("{system_id}:{}", aspect.letter())),
+            subject: override_subject(system_id, aspect),
             before: Some(override_snapshot(&existing)),
             after: None,
         },

@@ -317,9 +317,8 @@ pub async fn levels(
     }
     let model = crate::handlers::classification::model_of(&state, item.organisation_id).await?;
     let stored = lis_store::levels::of_system(&state.db, item.id).await?;
-    let levels = Aspect::ALL
+    let levels = crate::handlers::classification::aspects(model)
         .into_iter()
-        .filter(|a| *a != Aspect::S || model.classifies_traceability)
         .map(|aspect| match stored.get(&aspect) {
             Some(row) => SystemLevel {
                 aspect: aspect.letter().to_string(),

@@ -41,11 +41,19 @@ pub(crate) async fn model_of(state: &AppState, organisation_id: i64) -> Result<s
 }
 
 /// The aspects the organisation classifies, in order.
-fn aspects(model: store::Model) -> Vec<Aspect> {
+pub(crate) fn aspects(model: store::Model) -> Vec<Aspect> {
     Aspect::ALL
         .into_iter()
         .filter(|a| *a != Aspect::S || model.classifies_traceability)
         .collect()
+}
+
+/// A catalogue text in the page's language.
+fn in_lang(lang: Lang, text: &lis_catalog::Texts) -> String {
+    match lang {
+        Lang::Sv => text.sv.clone(),
+        Lang::En => text.en.clone(),
+    }
 }
 
 /// The name of a level in the page's language.
@@ -55,10 +63,7 @@ fn level_name(state: &AppState, lang: Lang, level: u8) -> String {
         .levels
         .iter()
         .find(|l| l.value == level)
-        .map(|l| match lang {
-            Lang::Sv => l.name.sv.clone(),
-            Lang::En => l.name.en.clone(),
-        })
+        .map(|l| in_lang(lang, &l.name))
         .unwrap_or_else(|| level.to_string())
 }
 
@@ -69,10 +74,7 @@ fn aspect_name(state: &AppState, lang: Lang, aspect: Aspect) -> String {
         .aspects
         .iter()
         .find(|a| a.aspect == aspect)
-        .map(|a| match lang {
-            Lang::Sv => a.name.sv.clone(),
-            Lang::En => a.name.en.clone(),
-        })
+        .map(|a| in_lang(lang, &a.name))
         .unwrap_or_else(|| aspect.to_string())
 }
 
@@ -496,10 +498,7 @@ fn form_view(
             (stored_answers, proposed, stored_levels)
         }
     };
-    let text = |t: &lis_catalog::Texts| match lang {
-        Lang::Sv => t.sv.clone(),
-        Lang::En => t.en.clone(),
-    };
+    let text = |t: &lis_catalog::Texts| in_lang(lang, t);
     let questions = aspects(model)
         .into_iter()
         .filter_map(|aspect| {
@@ -1051,10 +1050,7 @@ pub async fn model(
     axum::extract::Query(params): axum::extract::Query<ModelParams>,
 ) -> Result<Html<String>, WebError> {
     user.authorize(&state, Action::View, Resource::Catalog).await?;
-    let text = |t: &lis_catalog::Texts| match env.lang {
-        Lang::Sv => t.sv.clone(),
-        Lang::En => t.en.clone(),
-    };
+    let text = |t: &lis_catalog::Texts| in_lang(env.lang, t);
     let model = model_of(&state, user.0.person.organisation_id).await?;
     let view = ModelView {
         levels: state
