@@ -211,6 +211,7 @@ async fn fresh_draft(app: &TestApp, target: &TestSession) -> i64 {
             .collect(),
         justification: String::new(),
         valid_until: default_valid_until(chrono::Utc::now().date_naive()),
+        information_type: None,
     };
     let model = lis_store::classification::Model {
         max_level: 4,
@@ -230,6 +231,29 @@ async fn fresh_draft(app: &TestApp, target: &TestSession) -> i64 {
     .expect("draft");
     txn.commit().await.expect("commit");
     information
+}
+
+/// A new information type named after `target`: its id.
+async fn fresh_type(app: &TestApp, target: &TestSession) -> i64 {
+    let organisation_id = app.organisation_id().await;
+    let ctx = lis_store::audit::ChangeContext::person(target.person_id, None);
+    let txn = app.db.begin().await.expect("begin");
+    let fields = lis_store::information_types::Fields {
+        name: format!("Matristyp {}", target.person_id),
+        levels: [(Aspect::K, 2), (Aspect::R, 1), (Aspect::T, 1), (Aspect::S, 1)]
+            .into_iter()
+            .collect(),
+        ..Default::default()
+    };
+    let model = lis_store::classification::Model {
+        max_level: 4,
+        classifies_traceability: true,
+    };
+    let created = lis_store::information_types::create(&txn, &ctx, organisation_id, model, &fields)
+        .await
+        .expect("a type");
+    txn.commit().await.expect("commit");
+    created.id
 }
 
 /// How a visitor presents themselves: a browser session, and for the API an API token of their role.
@@ -262,7 +286,7 @@ async fn send(
     row: &Row,
     who: &Visitor,
     target: &TestSession,
-    (item, relation, token): (i64, i64, i64),
+    (item, relation, token, information_type): (i64, i64, i64, i64),
 ) -> TestResponse {
     let session = who.session.as_ref();
     let catalogue = if row.route.contains("{catalogue}") {
@@ -272,6 +296,7 @@ async fn send(
     };
     let uri = row
         .route
+        .replace("{type}", &information_type.to_string())
         .replace("{id}", &target.person_id.to_string())
         .replace("{kind}", "system")
         .replace("{item}", &item.to_string())
@@ -364,6 +389,11 @@ async fn send(
             "/items/{item}/levels/{aspect}/override" => {
                 fields.push("level=2&reason=ackumulation&justification=Matris".to_owned())
             }
+            "/classification/types" | "/classification/types/{type}" => fields.push(format!(
+                "name=Matristyp+{}+ny&level.K=1&level.R=2&level.T=1&level.S=0&version=1",
+                target.person_id
+            )),
+            "/classification/types/{type}/retire" => fields.push("version=1".to_owned()),
             "/items/{item}/relations" => fields
                 .push("relation=integrates_with&other=Matrisplattform+".to_owned() + &target.person_id.to_string()),
             _ => {}
@@ -425,7 +455,13 @@ async fn every_route_answers_every_visitor_as_the_matrix_says(backend: Backend) 
             } else {
                 0
             };
-            let fixture = (item, relation, revocable);
+            // A fresh information type, likewise.
+            let information_type = if row.route.contains("{type}") {
+                fresh_type(&app, &target).await
+            } else {
+                0
+            };
+            let fixture = (item, relation, revocable, information_type);
             let before = snapshot(&app).await;
             let denials_before = denials(&app).await;
             let response = send(&app, &row, &visitor, &target, fixture).await;

@@ -620,7 +620,184 @@ async fn the_ciso_switches_traceability_off_on_the_model_page(backend: Backend) 
     assert_eq!(switched, 2, "both switches are in the audit trail");
 }
 
+/// The id of the information type `name`.
+async fn type_id(app: &TestApp, name: &str) -> Option<i64> {
+    lis_store::information_types::by_name(&app.db, app.organisation_id().await, name)
+        .await
+        .expect("query")
+        .map(|t| t.id)
+}
+
+async fn information_types_lift_what_is_based_on_them_and_lowering_is_the_cisos(backend: Backend) {
+    use axum::http::Method;
+    let app = TestApp::demo(backend).await;
+    let owner = app.sign_in_as(None).await;
+    let it = app.sign_in_as(Some(Role::It)).await;
+    let ciso = app.sign_in_as(Some(Role::Ciso)).await;
+    let (information, system, platform) = holding(&app, owner.person_id).await;
+    let type_fields = |name: &str, t: &str| {
+        answers(&[("level.K", "3"), ("level.R", "2"), ("level.S", "1")])
+            .into_iter()
+            .chain([
+                ("name".to_owned(), name.to_owned()),
+                ("level.T".to_owned(), t.to_owned()),
+                ("justification".to_owned(), "Känsliga personuppgifter.".to_owned()),
+            ])
+            .collect::<Vec<_>>()
+    };
+
+    // Only the CISO creates types; a missing name and a taken one are refused in Swedish.
+    let by_it = post(&app, &it, "/classification/types", &type_fields("Personalakter", "1")).await;
+    assert_eq!(by_it.status, StatusCode::FORBIDDEN);
+    let nameless = post(&app, &ciso, "/classification/types", &type_fields(" ", "1")).await;
+    assert_eq!(nameless.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        nameless.body.contains("Ge informationstypen ett namn."),
+        "{}",
+        nameless.body
+    );
+    assert_eq!(type_id(&app, "Personalakter").await, None);
+    let created = post(&app, &ciso, "/classification/types", &type_fields("Personalakter", "1")).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let id = type_id(&app, "personalakter").await.expect("the type");
+    let taken = post(&app, &ciso, "/classification/types", &type_fields("PERSONALAKTER", "2")).await;
+    assert_eq!(taken.status, StatusCode::CONFLICT);
+    assert!(
+        taken.body.contains("Det finns redan en informationstyp"),
+        "{}",
+        taken.body
+    );
+
+    // The owner bases the classification on the type: unanswered, the type's levels are the proposal.
+    let form = app
+        .get_as(&owner, &format!("/items/{information}/classification"))
+        .await;
+    assert!(
+        form.body.contains("Personalakter (K 3, R 2, T 1, S 1)"),
+        "{}",
+        form.body
+    );
+    let based = [("information_type".to_owned(), id.to_string())];
+    classify_and_approve(&app, &owner, information, &based).await;
+    assert_eq!(effective(&app, system, "K").await, Some(3));
+    assert_eq!(effective(&app, platform, "R").await, Some(2));
+
+    // The CISO raises the type: the decided classification is lifted, and the systems follow at once.
+    let version = lis_store::information_types::get(&app.db, app.organisation_id().await, id)
+        .await
+        .expect("type")
+        .version;
+    let mut raised = type_fields("Personalakter", "3");
+    raised.push(("version".to_owned(), version.to_string()));
+    let changed = post(&app, &ciso, &format!("/classification/types/{id}"), &raised).await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+    assert_eq!(effective(&app, system, "T").await, Some(3));
+    assert_eq!(effective(&app, platform, "T").await, Some(3));
+    let page = app.get_as(&owner, &format!("/items/{information}")).await;
+    assert!(
+        page.body.contains("Bygger på informationstyp: Personalakter") && page.body.contains("T = 3"),
+        "{}",
+        page.body
+    );
+    let stale = post(&app, &ciso, &format!("/classification/types/{id}"), &raised).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "a stale version is refused");
+
+    // Below the type: a justification is needed, and the owner's approval waits for the CISO.
+    let mut lower = vec![
+        ("information_type".to_owned(), id.to_string()),
+        ("level.K".to_owned(), "1".to_owned()),
+    ];
+    let unjustified = post(&app, &owner, &format!("/items/{information}/classification"), &lower).await;
+    assert_eq!(unjustified.status, StatusCode::UNPROCESSABLE_ENTITY);
+    lower.push((
+        "justification".to_owned(),
+        "Endast namn och anställningsnummer.".to_owned(),
+    ));
+    let saved = post(&app, &owner, &format!("/items/{information}/classification"), &lower).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = app.get_as(&owner, &format!("/items/{information}")).await;
+    assert!(
+        page.body.contains("väntar på att informationssäkerhetssamordnaren")
+            && !page.body.contains("Fastställ klassningen"),
+        "{}",
+        page.body
+    );
+    let version = draft_version(&app, information).await;
+    let by_owner = post(
+        &app,
+        &owner,
+        &format!("/items/{information}/classification/approve"),
+        &[("version".to_owned(), version.clone())],
+    )
+    .await;
+    assert!(by_owner.status.is_client_error(), "{}", by_owner.status);
+    assert!(
+        by_owner.body.contains("lägre än informationstypens 3"),
+        "{}",
+        by_owner.body
+    );
+    assert_eq!(effective(&app, system, "K").await, Some(3), "nothing changed");
+    let by_ciso = post(
+        &app,
+        &ciso,
+        &format!("/items/{information}/classification/approve"),
+        &[("version".to_owned(), version)],
+    )
+    .await;
+    assert_eq!(by_ciso.status, StatusCode::SEE_OTHER, "{}", by_ciso.body);
+    assert_eq!(
+        (effective(&app, system, "K").await, effective(&app, system, "T").await),
+        (Some(1), Some(3)),
+        "the CISO's lowering holds; T was decided at the type's 3"
+    );
+
+    // The API lists the types and takes a draft based on one under the same rules.
+    let (_, token) = app.issue_token(it.person_id, Role::It).await;
+    let listed = app
+        .api(Method::GET, "/api/v1/information-types", Some(&token), None)
+        .await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    assert_eq!(listed.json()[0]["levels"]["T"], 3, "{}", listed.body);
+    let below = serde_json::json!({ "levels": { "K": 0, "R": 2, "T": 3, "S": 1 }, "information_type": id });
+    let refused = app
+        .api(
+            Method::PUT,
+            &format!("/api/v1/items/{information}/classification"),
+            Some(&token),
+            Some(below),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(
+        refused.json()["errors"][0]["field"],
+        "justification",
+        "{}",
+        refused.body
+    );
+
+    // Retired, the type is kept but offered no more.
+    let version = lis_store::information_types::get(&app.db, app.organisation_id().await, id)
+        .await
+        .expect("type")
+        .version;
+    let retired = post(
+        &app,
+        &ciso,
+        &format!("/classification/types/{id}/retire"),
+        &[("version".to_owned(), version.to_string())],
+    )
+    .await;
+    assert_eq!(retired.status, StatusCode::SEE_OTHER, "{}", retired.body);
+    let form = app
+        .get_as(&owner, &format!("/items/{information}/classification"))
+        .await;
+    assert!(!form.body.contains("Personalakter (K"), "{}", form.body);
+    let list = app.get_as(&it, "/classification/types").await;
+    assert!(list.body.contains("Avvecklade informationstyper"), "{}", list.body);
+}
+
 on_both_databases!(
+    information_types_lift_what_is_based_on_them_and_lowering_is_the_cisos,
     the_ciso_switches_traceability_off_on_the_model_page,
     the_api_reads_and_writes_classifications_under_the_same_rules,
     the_overview_counts_systems_by_aspect_and_level,

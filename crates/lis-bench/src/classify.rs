@@ -174,6 +174,7 @@ pub async fn measure(
             levels,
             justification: format!("Omklassning {round}"),
             valid_until,
+            information_type: None,
         };
         let started = Instant::now();
         let txn = db.begin_change().await?;
@@ -189,7 +190,7 @@ pub async fn measure(
         )
         .await
         .context("saving the draft")?;
-        classification::approve(&txn, &person_ctx, organisation_id, information, draft.version)
+        classification::approve(&txn, &person_ctx, organisation_id, information, draft.version, true)
             .await
             .context("approving")?;
         txn.commit().await?;

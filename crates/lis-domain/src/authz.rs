@@ -157,6 +157,8 @@ pub enum Resource {
     },
     /// Putting a system's level below the calculated one in force: the CISO's decision.
     LevelLowering,
+    /// The common information types: everyone with a role reads them, the CISO decides them.
+    InformationTypes,
 }
 
 /// Why a request was refused.
@@ -197,8 +199,8 @@ pub fn authorize(principal: &Principal, action: Action, resource: Resource) -> R
     }
     let wide = |role| principal.has_organisation_wide(role);
     let allowed = match (resource, action) {
-        (Resource::Organisation | Resource::Catalog, View) => true,
-        (Resource::Catalog | Resource::Soa, Change) => wide(Ciso),
+        (Resource::Organisation | Resource::Catalog | Resource::InformationTypes, View) => true,
+        (Resource::Catalog | Resource::Soa | Resource::InformationTypes, Change) => wide(Ciso),
         (Resource::Soa, View) => true,
         (Resource::Organisation, Change) => wide(Admin),
         (Resource::People | Resource::RoleMapping | Resource::ApiTokens, View) => {

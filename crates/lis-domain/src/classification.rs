@@ -61,6 +61,19 @@ pub enum ClassificationProblem {
     /// An override at the calculated level, which changes nothing.
     #[error("the override equals the calculated level")]
     OverrideChangesNothing,
+    /// A classification below its information type's level, approved by someone other than the CISO.
+    #[error("{aspect}: level {level} is below the information type's {type_level}; only the CISO may approve that")]
+    BelowType {
+        /// The aspect.
+        aspect: Aspect,
+        /// The level of the classification.
+        level: u8,
+        /// The information type's level.
+        type_level: u8,
+    },
+    /// An information type without a name.
+    #[error("the information type has no name")]
+    NameMissing,
 }
 
 impl ClassificationProblem {
@@ -81,6 +94,14 @@ impl ClassificationProblem {
             Self::OverrideChangesNothing => {
                 "Den valda nivån är samma som den beräknade; ett avsteg behövs inte.".to_owned()
             }
+            Self::BelowType {
+                aspect,
+                level,
+                type_level,
+            } => format!(
+                "{aspect}: nivån {level} är lägre än informationstypens {type_level}; bara informationssäkerhetssamordnaren (CISO) kan fastställa en lägre nivå."
+            ),
+            Self::NameMissing => "Ge informationstypen ett namn.".to_owned(),
         }
     }
 
@@ -98,6 +119,14 @@ impl ClassificationProblem {
             }
             Self::ValidityPast { valid_until, today } => format!("Valid until {valid_until} is before today, {today}."),
             Self::OverrideChangesNothing => "The level chosen is the calculated one; no override is needed.".to_owned(),
+            Self::BelowType {
+                aspect,
+                level,
+                type_level,
+            } => format!(
+                "{aspect}: level {level} is below the information type's {type_level}; only the CISO may approve a lower level."
+            ),
+            Self::NameMissing => "Give the information type a name.".to_owned(),
         }
     }
 }
@@ -113,6 +142,8 @@ pub struct Proposal {
     pub justification: String,
     /// Until when the classification holds.
     pub valid_until: NaiveDate,
+    /// The common information type it is based on, if any (its id).
+    pub information_type: Option<i64>,
 }
 
 impl Proposal {
@@ -150,6 +181,39 @@ impl Proposal {
         }
         problems
     }
+}
+
+/// The aspects where `levels` fall below an information type's `type_levels`, with both levels.
+pub fn below_type(levels: &BTreeMap<Aspect, u8>, type_levels: &BTreeMap<Aspect, u8>) -> Vec<ClassificationProblem> {
+    levels
+        .iter()
+        .filter_map(|(aspect, level)| {
+            let type_level = *type_levels.get(aspect)?;
+            (*level < type_level).then_some(ClassificationProblem::BelowType {
+                aspect: *aspect,
+                level: *level,
+                type_level,
+            })
+        })
+        .collect()
+}
+
+/// The levels a decided classification passes on to the systems holding its informationsmängd: its own, each lifted
+/// to its information type's (the type as it is now), unless the CISO approved it below the type (`lowers_type`).
+pub fn in_force(
+    own: &BTreeMap<Aspect, u8>,
+    type_levels: Option<&BTreeMap<Aspect, u8>>,
+    lowers_type: bool,
+) -> BTreeMap<Aspect, u8> {
+    let mut levels = own.clone();
+    if let Some(type_levels) = type_levels.filter(|_| !lowers_type) {
+        for (aspect, type_level) in type_levels {
+            if let Some(level) = levels.get_mut(aspect) {
+                *level = (*level).max(*type_level);
+            }
+        }
+    }
+    levels
 }
 
 /// Checks an override of a system's level: within the model, with a justification, and different from the
@@ -196,6 +260,7 @@ mod tests {
             levels,
             justification: String::new(),
             valid_until: day("2027-11-26"),
+            information_type: None,
         }
     }
 
@@ -245,6 +310,33 @@ mod tests {
             lowered.check(4, true, today).as_slice(),
             [ClassificationProblem::ValidityPast { .. }]
         ));
+    }
+
+    #[test]
+    fn a_type_lifts_a_classification_unless_the_ciso_approved_it_lower() {
+        let own = BTreeMap::from([(Aspect::K, 1), (Aspect::R, 3), (Aspect::T, 0)]);
+        let of_type = BTreeMap::from([(Aspect::K, 2), (Aspect::R, 1), (Aspect::T, 2), (Aspect::S, 4)]);
+        assert_eq!(
+            in_force(&own, Some(&of_type), false),
+            BTreeMap::from([(Aspect::K, 2), (Aspect::R, 3), (Aspect::T, 2)])
+        );
+        assert_eq!(in_force(&own, Some(&of_type), true), own);
+        assert_eq!(in_force(&own, None, false), own);
+        assert_eq!(
+            below_type(&own, &of_type),
+            [
+                ClassificationProblem::BelowType {
+                    aspect: Aspect::K,
+                    level: 1,
+                    type_level: 2
+                },
+                ClassificationProblem::BelowType {
+                    aspect: Aspect::T,
+                    level: 0,
+                    type_level: 2
+                }
+            ]
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{NaiveDate, Utc};
 use lis_domain::aspect::Aspect;
-use lis_domain::classification::{ClassificationProblem, Proposal, check_override};
+use lis_domain::classification::{ClassificationProblem, Proposal, below_type, check_override};
 use lis_domain::inheritance::OverrideReason;
 use lis_domain::inventory::ItemKind;
 use lis_domain::{AuditAction, SubjectRef};
@@ -47,15 +47,7 @@ impl Status {
 
 /// The levels of a stored classification, by aspect (S only when classified).
 pub fn levels_of(row: &classification::Model) -> BTreeMap<Aspect, u8> {
-    let mut levels = BTreeMap::from([
-        (Aspect::K, levels::level_u8(row.level_k)),
-        (Aspect::R, levels::level_u8(row.level_r)),
-        (Aspect::T, levels::level_u8(row.level_t)),
-    ]);
-    if let Some(s) = row.level_s {
-        levels.insert(Aspect::S, levels::level_u8(s));
-    }
-    levels
+    levels::levels_from(row.level_k, row.level_r, row.level_t, row.level_s)
 }
 
 /// What the organisation's classification model allows: the highest level and whether spårbarhet is classified.
@@ -118,6 +110,15 @@ pub async fn save_draft(
     if !problems.is_empty() {
         return Err(StoreError::Classification(problems));
     }
+    if let Some(type_id) = proposal.information_type {
+        let chosen = crate::information_types::get(txn, organisation_id, type_id).await?;
+        if chosen.retired_at.is_some() {
+            return Err(StoreError::NotFound {
+                kind: "informationstyp",
+                id: type_id.to_string(),
+            });
+        }
+    }
     let person_id = ctx.actor.person_id().ok_or(StoreError::Classification(Vec::new()))?;
     let level = |aspect| i16::from(proposal.levels.get(&aspect).copied().unwrap_or(0));
     let answers_json = serde_json::to_value(
@@ -145,6 +146,7 @@ pub async fn save_draft(
             active.answers = Set(Some(answers_json));
             active.justification = Set(proposal.justification.trim().to_owned());
             active.valid_until = Set(proposal.valid_until);
+            active.information_type_id = Set(proposal.information_type);
             active.updated_at = Set(now);
             active.version = Set(draft.version + 1);
             (active.update(txn).await?, Some(before))
@@ -173,6 +175,8 @@ pub async fn save_draft(
                 approved_by_person_id: Set(None),
                 approved_at: Set(None),
                 version: Set(1),
+                information_type_id: Set(proposal.information_type),
+                lowers_type: Set(false),
                 ..Default::default()
             }
             .insert(txn)
@@ -207,18 +211,36 @@ fn snapshot(row: &classification::Model) -> serde_json::Value {
         "levels": levels_of(row).into_iter().map(|(a, l)| (a.letter().to_string(), l)).collect::<BTreeMap<_, _>>(),
         "justification": row.justification,
         "valid_until": row.valid_until.to_string(),
+        "information_type": row.information_type_id,
+        "lowers_type": row.lowers_type,
     })
+}
+
+/// The levels of the information type `row` is based on, if it is based on one still in use.
+pub async fn type_levels(
+    db: &impl ConnectionTrait,
+    row: &classification::Model,
+) -> Result<Option<BTreeMap<Aspect, u8>>, StoreError> {
+    let Some(type_id) = row.information_type_id else {
+        return Ok(None);
+    };
+    Ok(crate::information_types::levels_in_use(db, &BTreeSet::from([type_id]))
+        .await?
+        .remove(&type_id))
 }
 
 /// Approves the draft of `item_id` at `seen_version`: it becomes the decided classification, the previous one is
 /// kept as superseded, and every system holding the information (and the platforms below) gets its levels anew in
-/// this transaction. Whether the person may approve is the caller's check (the informationsägare or the CISO).
+/// this transaction. Whether the person may approve is the caller's check (the informationsägare or the CISO); a
+/// draft below its information type's levels is refused unless `may_lower` (the CISO), and is then kept as a
+/// lowering the type does not lift.
 pub async fn approve(
     txn: &DatabaseTransaction,
     ctx: &ChangeContext,
     organisation_id: i64,
     item_id: i64,
     seen_version: i32,
+    may_lower: bool,
 ) -> Result<classification::Model, StoreError> {
     let draft = with_status(txn, item_id, Status::Draft)
         .await?
@@ -233,6 +255,13 @@ pub async fn approve(
             current_version: draft.version,
         });
     }
+    let below = match type_levels(txn, &draft).await? {
+        Some(of_type) => below_type(&levels_of(&draft), &of_type),
+        None => Vec::new(),
+    };
+    if !below.is_empty() && !may_lower {
+        return Err(StoreError::Classification(below));
+    }
     let now = Utc::now();
     if let Some(previous) = with_status(txn, item_id, Status::Approved).await? {
         let mut active: classification::ActiveModel = previous.into();
@@ -244,6 +273,7 @@ pub async fn approve(
     active.status = Set(Status::Approved.as_str().to_owned());
     active.approved_by_person_id = Set(ctx.actor.person_id());
     active.approved_at = Set(Some(now));
+    active.lowers_type = Set(!below.is_empty());
     active.version = Set(draft.version + 1);
     let approved = active.update(txn).await?;
     audit::append(

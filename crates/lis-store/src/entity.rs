@@ -7,6 +7,7 @@ pub mod catalogue_mapping;
 pub mod catalogue_version;
 pub mod classification;
 pub mod import_upload;
+pub mod information_type;
 pub mod inventory_item;
 pub mod inventory_relation;
 pub mod level_override;

@@ -90,7 +90,8 @@ async fn in_use(db: &impl ConnectionTrait, kind: ItemKind, ids: &BTreeSet<i64>) 
     Ok(found)
 }
 
-/// The approved levels of the given informationsmängder (those without an approved classification are left out).
+/// The levels the decided classifications of the given informationsmängder pass on (those without one are left
+/// out): their own, lifted to the information type each is based on ([`lis_domain::classification::in_force`]).
 pub async fn approved_levels(
     db: &impl ConnectionTrait,
     information: &BTreeSet<i64>,
@@ -111,18 +112,53 @@ pub async fn approved_levels(
             .all(db)
             .await?;
         for (item, k, r, t, s) in rows {
-            let mut by_aspect = BTreeMap::from([
-                (Aspect::K, level_u8(k)),
-                (Aspect::R, level_u8(r)),
-                (Aspect::T, level_u8(t)),
-            ]);
-            if let Some(s) = s {
-                by_aspect.insert(Aspect::S, level_u8(s));
-            }
-            levels.insert(item, by_aspect);
+            levels.insert(item, levels_from(k, r, t, s));
         }
     }
+    lift_to_types(db, information, &mut levels).await?;
     Ok(levels)
+}
+
+/// Lifts `levels` of the given informationsmängder to the information types their decided classifications are based
+/// on (unless the CISO approved them below). One small statement when the organisation has no types.
+async fn lift_to_types(
+    db: &impl ConnectionTrait,
+    information: &BTreeSet<i64>,
+    levels: &mut BTreeMap<i64, BTreeMap<Aspect, u8>>,
+) -> Result<(), StoreError> {
+    use crate::entity::information_type;
+    use classification::Column as C;
+    let type_ids: BTreeSet<i64> = information_type::Entity::find()
+        .select_only()
+        .column(information_type::Column::Id)
+        .filter(information_type::Column::RetiredAt.is_null())
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    if type_ids.is_empty() {
+        return Ok(());
+    }
+    let of_type = crate::information_types::levels_in_use(db, &type_ids).await?;
+    for chunk in id_chunks(information) {
+        let based: Vec<(i64, i64)> = classification::Entity::find()
+            .select_only()
+            .columns([C::ItemId, C::InformationTypeId])
+            .filter(C::InformationTypeId.is_in(type_ids.iter().copied()))
+            .filter(C::Status.eq(crate::classification::Status::Approved.as_str()))
+            .filter(C::LowersType.eq(false))
+            .filter(C::ItemId.is_in(chunk))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (item, type_id) in based {
+            if let Some(own) = levels.get_mut(&item) {
+                *own = lis_domain::classification::in_force(own, of_type.get(&type_id), false);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The overrides in force on `systems`.
@@ -157,6 +193,19 @@ async fn overrides_of(
             Some(((row.system_id, aspect), set))
         })
         .collect())
+}
+
+/// The levels of stored K, R, T and (when classified) S columns, by aspect.
+pub(crate) fn levels_from(k: i16, r: i16, t: i16, s: Option<i16>) -> BTreeMap<Aspect, u8> {
+    let mut levels = BTreeMap::from([
+        (Aspect::K, level_u8(k)),
+        (Aspect::R, level_u8(r)),
+        (Aspect::T, level_u8(t)),
+    ]);
+    if let Some(s) = s {
+        levels.insert(Aspect::S, level_u8(s));
+    }
+    levels
 }
 
 /// A stored level as a level of the scale (stored values are always 0–4; anything else reads as 0).

@@ -15,6 +15,7 @@ pub mod database;
 pub mod demo;
 pub mod entity;
 mod error;
+pub mod information_types;
 pub mod inventory;
 pub mod inventory_export;
 pub mod inventory_import;

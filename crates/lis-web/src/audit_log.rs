@@ -52,6 +52,7 @@ fn resource_name(resource: Resource) -> &'static str {
         Resource::InventoryItem { .. } => "inventory_item",
         Resource::ClassificationDecision { .. } => "classification_decision",
         Resource::LevelLowering => "level_lowering",
+        Resource::InformationTypes => "information_types",
     }
 }
 

@@ -10,6 +10,7 @@ pub mod catalogues;
 pub mod classification;
 pub mod health;
 pub mod home;
+pub mod information_types;
 pub mod inventory;
 pub mod inventory_io;
 pub mod soa;

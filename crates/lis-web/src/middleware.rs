@@ -102,6 +102,8 @@ struct ErrorView<'a> {
     text: &'a str,
     request_id: &'a str,
     administrators: Vec<String>,
+    /// Why a command was refused, in the page's language, when the refusal says.
+    detail: Option<&'a str>,
 }
 
 /// Turns an error response from a handler into a page in the person's language that names the request id (under
@@ -144,10 +146,12 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
         return crate::api::problem::render(lang, status, &report, &request_id, &instance, parts.headers);
     }
     let messages = env.lang.messages();
-    let title = messages
-        .get(format!("{}_title", report.message_key).as_str())
-        .copied()
-        .unwrap_or_default();
+    // A refusal that says why is titled as one, not as someone else's change.
+    let title_key = match report.details {
+        crate::error::ProblemDetails::Detail(..) => "error_refused_title".to_owned(),
+        _ => format!("{}_title", report.message_key),
+    };
+    let title = messages.get(title_key.as_str()).copied().unwrap_or_default();
     let text = messages
         .get(format!("{}_text", report.message_key).as_str())
         .copied()
@@ -167,6 +171,11 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
         text,
         request_id: &request_id,
         administrators,
+        detail: match (&report.details, env.lang) {
+            (crate::error::ProblemDetails::Detail(sv, _), crate::i18n::Lang::Sv) => Some(sv.as_str()),
+            (crate::error::ProblemDetails::Detail(_, en), crate::i18n::Lang::En) => Some(en.as_str()),
+            _ => None,
+        },
     };
     match crate::page::render(&state, &env, "error.html", &view) {
         Ok(html) => (status, html).into_response(),

@@ -12,8 +12,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::api;
 use crate::handlers::{
-    account, admin, api_tokens, auth, catalog, catalogues, classification, health, home, inventory, inventory_io, soa,
-    statics,
+    account, admin, api_tokens, auth, catalog, catalogues, classification, health, home, information_types, inventory,
+    inventory_io, soa, statics,
 };
 use crate::middleware::{self, REQUEST_ID_HEADER};
 use crate::{AppState, WebError};
@@ -88,6 +88,23 @@ fn routes(demo: bool) -> Routes {
         .add(Method::GET, "/classification/overview", get(classification::overview))
         .add(Method::GET, "/classification/model", get(classification::model))
         .add(Method::POST, "/classification/model", post(classification::save_model))
+        .add(Method::GET, "/classification/types", get(information_types::list))
+        .add(Method::POST, "/classification/types", post(information_types::create))
+        .add(
+            Method::GET,
+            "/classification/types/{type}",
+            get(information_types::show),
+        )
+        .add(
+            Method::POST,
+            "/classification/types/{type}",
+            post(information_types::update),
+        )
+        .add(
+            Method::POST,
+            "/classification/types/{type}/retire",
+            post(information_types::retire),
+        )
         .add(Method::GET, "/items/{item}/classification", get(classification::form))
         .add(Method::POST, "/items/{item}/classification", post(classification::save))
         .add(
@@ -155,6 +172,11 @@ fn routes(demo: bool) -> Routes {
             Method::POST,
             "/api/v1/items/{item}/retire",
             post(api::inventory::retire),
+        )
+        .add(
+            Method::GET,
+            "/api/v1/information-types",
+            get(api::classification::information_types),
         )
         .add(
             Method::GET,

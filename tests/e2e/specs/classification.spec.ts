@@ -64,3 +64,32 @@ test('the CISO sees the heatmap and the review list, readable without colour', a
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Klassningar att se över');
   await expectNoAccessibilityViolations(page);
 });
+
+test('the CISO defines a common information type, offered on the questions page', async ({ page }) => {
+  const errors = collectConsoleErrors(page);
+  await signInAs(page, 'Per Sandberg');
+  await page.goto('/inventory');
+  await page.getByRole('link', { name: 'Informationstyper' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Informationstyper');
+  await expectNoAccessibilityViolations(page);
+  await page.getByLabel('Namn').fill('Personuppgifter i personalakt');
+  await page.getByLabel('K Konfidentialitet').selectOption('3');
+  await page.getByLabel('R Riktighet').selectOption('2');
+  await page.getByLabel('T Tillgänglighet').selectOption('1');
+  await page.getByLabel('S Spårbarhet').selectOption('2');
+  await page.getByLabel('Motivering').fill('Uppgifter om anställdas hälsa och lön.');
+  await page.getByRole('button', { name: 'Spara' }).click();
+
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Informationstyp: Personuppgifter i personalakt');
+  await expect(page.getByRole('status')).toContainText('Sparat.');
+  await expectNoAccessibilityViolations(page);
+  await page.screenshot({ path: path.join(screenshots, 'information-type.png'), fullPage: true });
+
+  const list = await page.goto('/inventory/informationsmangd?q=Orosanm%C3%A4lningar');
+  expect(list?.status()).toBe(200);
+  await page.getByRole('link', { name: 'Orosanmälningar om barn' }).first().click();
+  await page.getByRole('link', { name: 'Klassa', exact: true }).click();
+  await expect(page.getByLabel('Bygger på informationstyp')).toContainText('Personuppgifter i personalakt (K 3, R 2, T 1, S 2)');
+  await expectNoAccessibilityViolations(page);
+  expect(errors).toEqual([]);
+});

@@ -115,23 +115,57 @@ async fn incremental_recomputation_equals_a_full_one_after_any_change(backend: B
         .expect("relate");
     txn.commit().await.expect("commit");
 
+    // Two common information types that classifications may be based on, and that change.
+    let random_levels = |rng: &mut Lcg| -> std::collections::BTreeMap<Aspect, u8> {
+        Aspect::ALL
+            .into_iter()
+            .map(|a| (a, u8::try_from(rng.below(4)).unwrap_or(0)))
+            .collect()
+    };
+    let mut types = Vec::new();
+    let txn = app.db.begin_change().await.expect("begin");
+    for n in 0..2 {
+        let fields = lis_store::information_types::Fields {
+            name: format!("Typ {n}"),
+            levels: random_levels(&mut rng),
+            ..Default::default()
+        };
+        let created = lis_store::information_types::create(&txn, &ctx, organisation_id, model, &fields)
+            .await
+            .expect("type");
+        types.push(created.id);
+    }
+    txn.commit().await.expect("commit");
+
     let all_systems: BTreeSet<i64> = platforms.iter().chain(&apps).copied().collect();
     let mut retired = BTreeSet::new();
-    for step in 0..40 {
+    for step in 0..60 {
         let txn = app.db.begin_change().await.expect("begin");
-        match rng.below(5) {
+        match rng.below(6) {
             0 | 1 => {
                 let set = sets[rng.below(sets.len())];
                 if !retired.contains(&set) {
-                    let levels: std::collections::BTreeMap<Aspect, u8> = Aspect::ALL
-                        .into_iter()
-                        .map(|a| (a, u8::try_from(rng.below(4)).unwrap_or(0)))
-                        .collect();
+                    let mut levels = random_levels(&mut rng);
+                    // Half based on a type: mostly at or above its levels, sometimes (with the CISO's approval)
+                    // below them.
+                    let information_type = match rng.below(2) {
+                        0 => Some(types[rng.below(types.len())]),
+                        _ => None,
+                    };
+                    if let Some(id) = information_type.filter(|_| rng.below(4) > 0) {
+                        let of_type = lis_store::information_types::get(&txn, organisation_id, id)
+                            .await
+                            .expect("type");
+                        for (aspect, level) in lis_store::information_types::levels_of(&of_type) {
+                            levels.entry(aspect).and_modify(|l| *l = (*l).max(level));
+                        }
+                    }
                     let proposal = Proposal {
                         proposed: levels.clone(),
                         levels,
                         justification: String::new(),
                         valid_until: default_valid_until(Utc::now().date_naive()),
+                        information_type,
                     };
                     let draft = classification::save_draft(
                         &txn,
@@ -145,7 +179,7 @@ async fn incremental_recomputation_equals_a_full_one_after_any_change(backend: B
                     )
                     .await
                     .expect("draft");
-                    classification::approve(&txn, &ctx, organisation_id, set, draft.version)
+                    classification::approve(&txn, &ctx, organisation_id, set, draft.version, true)
                         .await
                         .expect("approve");
                 }
@@ -187,6 +221,20 @@ async fn incremental_recomputation_equals_a_full_one_after_any_change(backend: B
                     true,
                 )
                 .await;
+            }
+            4 => {
+                let id = types[rng.below(types.len())];
+                let current = lis_store::information_types::get(&txn, organisation_id, id)
+                    .await
+                    .expect("type");
+                let fields = lis_store::information_types::Fields {
+                    name: current.name.clone(),
+                    levels: random_levels(&mut rng),
+                    ..Default::default()
+                };
+                lis_store::information_types::update(&txn, &ctx, organisation_id, id, current.version, model, &fields)
+                    .await
+                    .expect("change the type");
             }
             _ => {
                 let set = sets[rng.below(sets.len())];

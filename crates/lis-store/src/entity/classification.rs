@@ -28,6 +28,10 @@ pub struct Model {
     pub approved_by_person_id: Option<i64>,
     pub approved_at: Option<DateTimeUtc>,
     pub version: i32,
+    /// The common information type the classification is based on, if any.
+    pub information_type_id: Option<i64>,
+    /// The CISO approved it with some level below its type's: the type does not lift it.
+    pub lowers_type: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

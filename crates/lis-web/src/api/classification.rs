@@ -44,6 +44,10 @@ pub struct ClassificationVersion {
     pub approved_at: Option<DateTime<Utc>>,
     /// Its version: send it back to change or approve a draft.
     pub version: i32,
+    /// The common information type it is based on, if any.
+    pub information_type: Option<i64>,
+    /// Whether the CISO approved it below its information type's levels (the type then does not lift it).
+    pub lowers_type: bool,
 }
 
 /// An informationsmängd's classification: the decided one and the draft, either possibly absent.
@@ -55,6 +59,8 @@ pub struct ItemClassification {
     pub approved: Option<ClassificationVersion>,
     /// The draft being worked on.
     pub draft: Option<ClassificationVersion>,
+    /// The levels the systems holding it inherit: the approved ones, lifted to its information type's.
+    pub in_force: BTreeMap<String, u8>,
 }
 
 /// A draft to save.
@@ -71,6 +77,9 @@ pub struct DraftInput {
     pub valid_until: Option<NaiveDate>,
     /// The draft's version when changing a draft; left out to start one.
     pub version: Option<i32>,
+    /// The common information type (its id, see `GET /api/v1/information-types`) it is based on; a level below the
+    /// type's needs a justification, and the CISO to approve it.
+    pub information_type: Option<i64>,
 }
 
 /// A system's level for one aspect, and what decides it.
@@ -104,6 +113,8 @@ fn version_of(row: &classification::Model, today: NaiveDate) -> ClassificationVe
         expired: row.status == Status::Approved.as_str() && expired(row.valid_until, today),
         approved_at: row.approved_at,
         version: row.version,
+        information_type: row.information_type_id,
+        lowers_type: row.lowers_type,
     }
 }
 
@@ -111,10 +122,18 @@ async fn classification_of(state: &AppState, item_id: i64) -> Result<ItemClassif
     let today = Utc::now().date_naive();
     let approved = store::with_status(&state.db, item_id, Status::Approved).await?;
     let draft = store::with_status(&state.db, item_id, Status::Draft).await?;
+    let in_force = lis_store::levels::approved_levels(&state.db, &std::collections::BTreeSet::from([item_id]))
+        .await?
+        .remove(&item_id)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(aspect, level)| (aspect.letter().to_string(), level))
+        .collect();
     Ok(ItemClassification {
         item: item_id,
         approved: approved.as_ref().map(|row| version_of(row, today)),
         draft: draft.as_ref().map(|row| version_of(row, today)),
+        in_force,
     })
 }
 
@@ -138,13 +157,14 @@ async fn information(
 /// A classification problem as the field it concerns.
 fn field_error(problem: &ClassificationProblem) -> FieldError {
     let field = match problem {
-        ClassificationProblem::OutsideModel { aspect, .. } | ClassificationProblem::Missing { aspect } => {
-            format!("levels.{aspect}")
-        }
+        ClassificationProblem::OutsideModel { aspect, .. }
+        | ClassificationProblem::Missing { aspect }
+        | ClassificationProblem::BelowType { aspect, .. } => format!("levels.{aspect}"),
         ClassificationProblem::TraceabilityOff => "levels.S".to_owned(),
         ClassificationProblem::JustificationMissing => "justification".to_owned(),
         ClassificationProblem::ValidityPast { .. } => "valid_until".to_owned(),
         ClassificationProblem::OverrideChangesNothing => "level".to_owned(),
+        ClassificationProblem::NameMissing => "name".to_owned(),
     };
     FieldError::new(field, problem.swedish(), problem.english())
 }
@@ -219,13 +239,30 @@ pub async fn save(
     if !errors.is_empty() {
         return Err(WebError::Invalid(errors));
     }
+    // Without answers, the type's levels are the proposal: a level below them needs a justification.
+    let mut proposed = levels.clone();
+    if let Some(type_id) = input.information_type {
+        let chosen = lis_store::information_types::get(&state.db, item.organisation_id, type_id)
+            .await
+            .map_err(|_| {
+                WebError::Invalid(vec![FieldError::new(
+                    "information_type",
+                    "Ingen sådan informationstyp i bruk.",
+                    "No such information type in use.",
+                )])
+            })?;
+        for (aspect, level) in lis_store::information_types::levels_of(&chosen) {
+            proposed.entry(aspect).and_modify(|p| *p = (*p).max(level));
+        }
+    }
     let proposal = Proposal {
-        proposed: levels.clone(),
+        proposed,
         levels,
         justification: input.justification,
         valid_until: input
             .valid_until
             .unwrap_or_else(|| default_valid_until(Utc::now().date_naive())),
+        information_type: input.information_type,
     };
     let model = crate::handlers::classification::model_of(&state, item.organisation_id).await?;
     let txn = state.db.begin_change().await.map_err(db_error)?;
@@ -265,7 +302,7 @@ pub async fn save(
         (status = 403, description = "Only the informationsägare or the CISO approves.", body = super::problem::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such informationsmängd, or no draft.", body = super::problem::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The draft changed since that version.", body = super::problem::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The version was missing or not a number.", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The version was missing or not a number, or a level is below the information type's and the token is not the CISO's.", body = super::problem::Problem, content_type = "application/problem+json"),
     ),
     security(("api_token" = []))
 )]
@@ -283,7 +320,23 @@ pub async fn approve(
     caller.authorize(&state, Action::Change, decision).await?;
     let seen = super::dto::version_seen_from(json_body(&headers, &body)?).map_err(WebError::Invalid)?;
     let txn = state.db.begin_change().await.map_err(db_error)?;
-    store::approve(&txn, &caller.change_context(), item.organisation_id, item.id, seen).await?;
+    let may_lower = lis_domain::authorize(&caller.principal, Action::Change, Resource::LevelLowering).is_ok();
+    match store::approve(
+        &txn,
+        &caller.change_context(),
+        item.organisation_id,
+        item.id,
+        seen,
+        may_lower,
+    )
+    .await
+    {
+        Ok(_) => {}
+        Err(StoreError::Classification(problems)) => {
+            return Err(WebError::Invalid(problems.iter().map(field_error).collect()));
+        }
+        Err(err) => return Err(err.into()),
+    }
     txn.commit().await.map_err(db_error)?;
     Ok(Json(classification_of(&state, item.id).await?))
 }
@@ -339,4 +392,60 @@ pub async fn levels(
         })
         .collect();
     Ok(Json(levels))
+}
+
+/// A common information type: a classification the CISO decided once for the organisation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+pub struct InformationType {
+    /// Its id: send it as `information_type` with a draft to base the classification on it.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// What information it covers.
+    pub description: String,
+    /// The level of each aspect (`K`, `R`, `T` and, when classified, `S`).
+    pub levels: BTreeMap<String, u8>,
+    /// Why these levels.
+    pub justification: String,
+    /// Whether it is retired (it then raises nothing and cannot be chosen).
+    pub retired: bool,
+}
+
+/// The organisation's common information types, retired ones included, by name.
+#[utoipa::path(
+    get,
+    path = "/api/v1/information-types",
+    operation_id = "list_information_types",
+    tag = "classification",
+    responses(
+        (status = 200, description = "The types.", body = [InformationType]),
+        (status = 401, description = "No valid API token or session.", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller holds no role.", body = super::problem::Problem, content_type = "application/problem+json"),
+    ),
+    security(("api_token" = []))
+)]
+pub async fn information_types(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<Vec<InformationType>>, WebError> {
+    caller
+        .authorize(&state, Action::View, Resource::InformationTypes)
+        .await?;
+    let types = lis_store::information_types::list(&state.db, caller.organisation_id, true).await?;
+    Ok(Json(
+        types
+            .iter()
+            .map(|row| InformationType {
+                id: row.id,
+                name: row.name.clone(),
+                description: row.description.clone(),
+                levels: lis_store::information_types::levels_of(row)
+                    .into_iter()
+                    .map(|(aspect, level)| (aspect.letter().to_string(), level))
+                    .collect(),
+                justification: row.justification.clone(),
+                retired: row.retired_at.is_some(),
+            })
+            .collect(),
+    ))
 }

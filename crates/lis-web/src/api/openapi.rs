@@ -58,6 +58,7 @@ impl Modify for BearerToken {
         classification::save,
         classification::approve,
         classification::levels,
+        classification::information_types,
     ),
     components(schemas(
         dto::Item,
@@ -79,6 +80,7 @@ impl Modify for BearerToken {
         classification::ClassificationVersion,
         classification::DraftInput,
         classification::SystemLevel,
+        classification::InformationType,
         Problem,
         FieldError,
     )),

@@ -2,19 +2,19 @@
 //! informationsägare or the CISO, every approved version kept and comparable), and a system's levels by the maximum
 //! principle with the reason for each, and the objektsägare's overrides.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, Utc};
 use lis_domain::aspect::{Aspect, SEPARATE_ANALYSIS_LEVEL};
-use lis_domain::classification::{ClassificationProblem, Proposal, default_valid_until, expired};
+use lis_domain::classification::{ClassificationProblem, Proposal, below_type, default_valid_until, expired};
 use lis_domain::inheritance::OverrideReason;
 use lis_domain::inventory::{ItemKind, RelationKind};
 use lis_domain::{Action, Resource};
 use lis_store::classification::{self as store, Answers, OverrideOutcome, Status};
-use lis_store::entity::{classification, inventory_item, inventory_relation};
+use lis_store::entity::{classification, information_type, inventory_item, inventory_relation};
 use lis_store::{ChangeTransaction, StoreError};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
@@ -68,7 +68,7 @@ fn level_name(state: &AppState, lang: Lang, level: u8) -> String {
 }
 
 /// The name of an aspect in the page's language.
-fn aspect_name(state: &AppState, lang: Lang, aspect: Aspect) -> String {
+pub(crate) fn aspect_name(state: &AppState, lang: Lang, aspect: Aspect) -> String {
     state
         .catalog
         .aspects
@@ -80,13 +80,18 @@ fn aspect_name(state: &AppState, lang: Lang, aspect: Aspect) -> String {
 
 /// An option of a level list.
 #[derive(Serialize)]
-struct LevelOption {
+pub(crate) struct LevelOption {
     value: u8,
     label: String,
     selected: bool,
 }
 
-fn level_options(state: &AppState, lang: Lang, model: store::Model, selected: Option<u8>) -> Vec<LevelOption> {
+pub(crate) fn level_options(
+    state: &AppState,
+    lang: Lang,
+    model: store::Model,
+    selected: Option<u8>,
+) -> Vec<LevelOption> {
     (0..=model.max_level)
         .map(|value| LevelOption {
             value,
@@ -121,6 +126,18 @@ struct VersionView {
     valid_until: String,
     expired: bool,
     separate_analysis: bool,
+    /// The information type it is based on ("" when none).
+    information_type: String,
+    lowers_type: bool,
+}
+
+/// The names of the organisation's information types, retired ones too, by id.
+async fn type_names(state: &AppState, organisation_id: i64) -> Result<BTreeMap<i64, String>, WebError> {
+    Ok(lis_store::information_types::list(&state.db, organisation_id, true)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect())
 }
 
 fn version_view(
@@ -129,6 +146,7 @@ fn version_view(
     row: &classification::Model,
     people: &BTreeMap<i64, String>,
     today: NaiveDate,
+    types: &BTreeMap<i64, String>,
 ) -> VersionView {
     let levels = store::levels_of(row);
     VersionView {
@@ -161,6 +179,11 @@ fn version_view(
         valid_until: row.valid_until.to_string(),
         expired: row.status == Status::Approved.as_str() && expired(row.valid_until, today),
         separate_analysis: levels.values().any(|l| *l >= SEPARATE_ANALYSIS_LEVEL),
+        information_type: row
+            .information_type_id
+            .and_then(|id| types.get(&id).cloned())
+            .unwrap_or_default(),
+        lowers_type: row.lowers_type,
     }
 }
 
@@ -196,6 +219,12 @@ pub struct SectionView {
     may_lower: bool,
     level_options: Vec<LevelOption>,
     reasons: Vec<ReasonOption>,
+    /// How the draft falls below its information type's levels.
+    below_type: Vec<String>,
+    /// The draft is below its type and the visitor is not the CISO: it waits for the CISO's approval.
+    below_type_waits: bool,
+    /// The levels the systems inherit, when the information type lifts them above the decided ones.
+    in_force: Vec<AspectLevel>,
 }
 
 /// An override reason as a form offers it.
@@ -257,6 +286,9 @@ pub async fn section(
                 label: word(env.lang, r.swedish(), r.english()),
             })
             .collect(),
+        below_type: Vec::new(),
+        below_type_waits: false,
+        in_force: Vec::new(),
     };
     match kind {
         ItemKind::ManagementObject => return Ok(None),
@@ -265,11 +297,39 @@ pub async fn section(
             let approved = versions.iter().find(|v| v.status == Status::Approved.as_str());
             let draft = versions.iter().find(|v| v.status == Status::Draft.as_str());
             let people = people_named(state, people_on([approved, draft].into_iter().flatten())).await?;
-            view.approved = approved.map(|v| version_view(state, env.lang, v, &people, today));
-            view.draft = draft.map(|v| version_view(state, env.lang, v, &people, today));
+            let types = type_names(state, item.organisation_id).await?;
+            view.approved = approved.map(|v| version_view(state, env.lang, v, &people, today, &types));
+            view.draft = draft.map(|v| version_view(state, env.lang, v, &people, today, &types));
+            let may_lower = lis_domain::authorize(&user.0.principal, Action::Change, Resource::LevelLowering).is_ok();
+            if let Some(draft) = draft
+                && let Some(of_type) = store::type_levels(&state.db, draft).await?
+            {
+                let below = below_type(&store::levels_of(draft), &of_type);
+                view.below_type = below.iter().map(|p| message(env.lang, p)).collect();
+                view.below_type_waits = !below.is_empty() && !may_lower;
+            }
             view.may_approve = may_change
                 && draft.is_some()
+                && !view.below_type_waits
                 && lis_domain::authorize(&user.0.principal, Action::Change, decision(user, item)).is_ok();
+            if let Some(approved) = approved {
+                let own = store::levels_of(approved);
+                let passed_on = lis_store::levels::approved_levels(&state.db, &BTreeSet::from([item.id]))
+                    .await?
+                    .remove(&item.id)
+                    .unwrap_or_default();
+                if passed_on != own {
+                    view.in_force = passed_on
+                        .iter()
+                        .map(|(aspect, level)| AspectLevel {
+                            letter: aspect.letter(),
+                            aspect: aspect_name(state, env.lang, *aspect),
+                            level: *level,
+                            level_name: level_name(state, env.lang, *level),
+                        })
+                        .collect();
+                }
+            }
             view.separate_analysis = view.approved.as_ref().is_some_and(|a| a.separate_analysis);
         }
         ItemKind::System => {
@@ -301,7 +361,7 @@ async fn system_levels(
     let sources: Vec<i64> = stored.values().filter_map(|row| row.source_id).collect();
     let labels = lis_store::inventory::labels_by_ids(&state.db, sources.iter().copied()).await?;
     let today = Utc::now().date_naive();
-    let mut expired_sources = std::collections::BTreeSet::new();
+    let mut expired_sources = BTreeSet::new();
     for source in &sources {
         if let Some(decided) = store::with_status(&state.db, *source, Status::Approved).await?
             && expired(decided.valid_until, today)
@@ -430,18 +490,46 @@ struct FormView {
     justification: String,
     valid_until: String,
     problems: Vec<String>,
+    types: Vec<TypeOption>,
+}
+
+/// An information type as the form offers it.
+#[derive(Serialize)]
+struct TypeOption {
+    value: i64,
+    label: String,
+    selected: bool,
+}
+
+/// A type's name with its levels, e.g. "Personuppgifter i personalakt (K 3, R 2, T 1)".
+pub(crate) fn type_label(row: &information_type::Model) -> String {
+    let levels: Vec<String> = lis_store::information_types::levels_of(row)
+        .iter()
+        .map(|(aspect, level)| format!("{aspect} {level}"))
+        .collect();
+    format!("{} ({})", row.name, levels.join(", "))
 }
 
 /// What the form sent, as given.
 type Sent = HashMap<String, String>;
 
+/// The information type a form chose (`information_type` = id), among the organisation's `types` in use.
+fn chosen_type<'a>(sent: &Sent, types: &'a [information_type::Model]) -> Option<&'a information_type::Model> {
+    let id = sent.get("information_type")?.trim().parse::<i64>().ok()?;
+    types.iter().find(|t| t.id == id)
+}
+
 /// Reads the answers (`answer.K.ekonomi` = level) and chosen levels (`level.K`) of a form; what cannot be read is
-/// left out (an empty choice means "as the answers propose").
+/// left out (an empty choice means "as proposed": by the answers, and at least the chosen information type's level).
 fn read_form(
     state: &AppState,
     model: store::Model,
     sent: &Sent,
+    types: &[information_type::Model],
 ) -> (Answers, BTreeMap<Aspect, u8>, BTreeMap<Aspect, u8>) {
+    let type_levels = chosen_type(sent, types)
+        .map(lis_store::information_types::levels_of)
+        .unwrap_or_default();
     let mut answers = Answers::new();
     let mut proposed = BTreeMap::new();
     let mut chosen = BTreeMap::new();
@@ -455,7 +543,8 @@ fn read_form(
                 Some((c.id.clone(), value.parse::<u8>().ok()?))
             })
             .collect();
-        proposed.insert(aspect, state.questionnaire.proposal(&by_category));
+        let by_type = type_levels.get(&aspect).copied().unwrap_or(0);
+        proposed.insert(aspect, state.questionnaire.proposal(&by_category).max(by_type));
         answers.insert(aspect, by_category);
         if let Some(level) = sent
             .get(&format!("level.{}", aspect.letter()))
@@ -468,6 +557,7 @@ fn read_form(
 }
 
 /// The form's view: from what was sent, or else from the draft, the decided version or nothing.
+#[allow(clippy::too_many_arguments, reason = "the form's parts, each needed")]
 fn form_view(
     state: &AppState,
     lang: Lang,
@@ -476,6 +566,7 @@ fn form_view(
     start: Option<&classification::Model>,
     sent: Option<&Sent>,
     problems: &[ClassificationProblem],
+    types: &[information_type::Model],
 ) -> FormView {
     let stored_answers: Answers = start
         .and_then(|row| row.answers.clone())
@@ -489,11 +580,18 @@ fn form_view(
         .unwrap_or_default();
     let stored_levels = start.map(store::levels_of).unwrap_or_default();
     let (answers, proposed, chosen) = match sent {
-        Some(sent) => read_form(state, model, sent),
+        Some(sent) => read_form(state, model, sent, types),
         None => {
+            let type_levels = start
+                .and_then(|row| types.iter().find(|t| Some(t.id) == row.information_type_id))
+                .map(lis_store::information_types::levels_of)
+                .unwrap_or_default();
             let proposed = stored_answers
                 .iter()
-                .map(|(a, by)| (*a, state.questionnaire.proposal(by)))
+                .map(|(a, by)| {
+                    let by_type = type_levels.get(a).copied().unwrap_or(0);
+                    (*a, state.questionnaire.proposal(by).max(by_type))
+                })
                 .collect();
             (stored_answers, proposed, stored_levels)
         }
@@ -548,10 +646,24 @@ fn form_view(
             .and_then(|s| s.get("valid_until").cloned())
             .unwrap_or_else(|| default_valid_until(Utc::now().date_naive()).to_string()),
         problems: problems.iter().map(|p| message(lang, p)).collect(),
+        types: {
+            let selected = match sent {
+                Some(sent) => chosen_type(sent, types).map(|t| t.id),
+                None => start.and_then(|row| row.information_type_id),
+            };
+            types
+                .iter()
+                .map(|t| TypeOption {
+                    value: t.id,
+                    label: type_label(t),
+                    selected: Some(t.id) == selected,
+                })
+                .collect()
+        },
     }
 }
 
-fn message(lang: Lang, problem: &ClassificationProblem) -> String {
+pub(crate) fn message(lang: Lang, problem: &ClassificationProblem) -> String {
     match lang {
         Lang::Sv => problem.swedish(),
         Lang::En => problem.english(),
@@ -588,7 +700,8 @@ pub async fn form(
         Some(draft) => Some(draft),
         None => store::with_status(&state.db, item_id, Status::Approved).await?,
     };
-    let view = form_view(&state, env.lang, model, &item, start.as_ref(), None, &[]);
+    let types = lis_store::information_types::list(&state.db, item.organisation_id, false).await?;
+    let view = form_view(&state, env.lang, model, &item, start.as_ref(), None, &[], &types);
     page::render(&state, &env, "classification_form.html", &view)
 }
 
@@ -603,7 +716,8 @@ pub async fn save(
     let item = information_to_classify(&state, &user, item_id).await?;
     user.1.check_csrf(sent.get("csrf_token").map_or("", String::as_str))?;
     let model = model_of(&state, item.organisation_id).await?;
-    let (answers, proposed, chosen) = read_form(&state, model, &sent);
+    let types = lis_store::information_types::list(&state.db, item.organisation_id, false).await?;
+    let (answers, proposed, chosen) = read_form(&state, model, &sent, &types);
     let mut levels = proposed.clone();
     levels.extend(chosen);
     // A level sent for an aspect the organisation does not classify is refused, not dropped.
@@ -620,6 +734,7 @@ pub async fn save(
         proposed,
         justification: sent.get("justification").cloned().unwrap_or_default(),
         valid_until,
+        information_type: chosen_type(&sent, &types).map(|t| t.id),
     };
     let seen_version = sent.get("version").and_then(|v| v.parse::<i32>().ok());
     let txn = state.db.begin_change().await.map_err(StoreError::from)?;
@@ -644,7 +759,7 @@ pub async fn save(
         Err(err) => return Err(err.into()),
     };
     drop(txn);
-    let mut view = form_view(&state, env.lang, model, &item, None, Some(&sent), &problems.1);
+    let mut view = form_view(&state, env.lang, model, &item, None, Some(&sent), &problems.1, &types);
     if problems.0 == StatusCode::CONFLICT {
         view.problems.push(
             word(
@@ -666,9 +781,9 @@ pub async fn save(
 #[derive(Debug, serde::Deserialize)]
 pub struct VersionForm {
     #[serde(default)]
-    csrf_token: String,
+    pub(crate) csrf_token: String,
     #[serde(default)]
-    version: i32,
+    pub(crate) version: i32,
 }
 
 /// `POST /items/{item}/classification/approve`: the informationsägare or the CISO approves the draft.
@@ -681,6 +796,7 @@ pub async fn approve(
     let item = information_to_classify(&state, &user, item_id).await?;
     user.authorize(&state, Action::Change, decision(&user, &item)).await?;
     user.1.check_csrf(&form.csrf_token)?;
+    let may_lower = lis_domain::authorize(&user.0.principal, Action::Change, Resource::LevelLowering).is_ok();
     let txn = state.db.begin_change().await.map_err(StoreError::from)?;
     store::approve(
         &txn,
@@ -688,6 +804,7 @@ pub async fn approve(
         item.organisation_id,
         item_id,
         form.version,
+        may_lower,
     )
     .await?;
     txn.commit().await.map_err(StoreError::from)?;
@@ -723,14 +840,15 @@ pub async fn history(
         .filter(|v| v.status != Status::Draft.as_str())
         .collect();
     let people = people_named(&state, people_on(&decided)).await?;
+    let types = type_names(&state, item.organisation_id).await?;
     let decisions = decided
         .iter()
         .enumerate()
         .map(|(i, row)| CompareView {
-            newer: version_view(&state, env.lang, row, &people, today),
+            newer: version_view(&state, env.lang, row, &people, today, &types),
             older: decided
                 .get(i + 1)
-                .map(|older| version_view(&state, env.lang, older, &people, today)),
+                .map(|older| version_view(&state, env.lang, older, &people, today, &types)),
         })
         .collect();
     let view = HistoryView {
