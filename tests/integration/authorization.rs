@@ -233,6 +233,15 @@ async fn fresh_draft(app: &TestApp, target: &TestSession) -> i64 {
     information
 }
 
+/// A classification file for the fresh informationsmängd of `target` (see [`fresh_draft`]).
+fn classification_file(target: &TestSession) -> Vec<u8> {
+    format!(
+        "Informationsmängd;K;R;T;S;Motivering\nMatrisinformation {};2;1;1;1;Matris\n",
+        target.person_id
+    )
+    .into_bytes()
+}
+
 /// A new information type named after `target`: its id.
 async fn fresh_type(app: &TestApp, target: &TestSession) -> i64 {
     let organisation_id = app.organisation_id().await;
@@ -309,7 +318,11 @@ async fn send(
     let uri = match (row.route.contains("{upload}"), session) {
         (true, Some(session)) => {
             let organisation_id = app.organisation_id().await;
-            let content = format!("Typ;Namn\nsystem;Matrisimport {}\n", target.person_id).into_bytes();
+            let content = if row.route.starts_with("/classification/import") {
+                classification_file(target)
+            } else {
+                format!("Typ;Namn\nsystem;Matrisimport {}\n", target.person_id).into_bytes()
+            };
             let stored = lis_store::inventory_import::store_upload(
                 &app.db,
                 organisation_id,
@@ -358,18 +371,23 @@ async fn send(
     let body = if let Some(json) = api_body(row, target) {
         request = request.header(header::CONTENT_TYPE, "application/json");
         Body::from(json.to_string())
-    } else if row.method == Method::POST && row.route == "/inventory/import" {
+    } else if row.method == Method::POST
+        && ["/inventory/import", "/classification/import"].contains(&row.route.as_str())
+    {
         let boundary = "matrix-boundary";
         request = request.header(
             header::CONTENT_TYPE,
             format!("multipart/form-data; boundary={boundary}"),
         );
         let token = session.map(|s| s.csrf_token.as_str()).unwrap_or_default();
+        let file = if row.route == "/classification/import" {
+            String::from_utf8(classification_file(target)).unwrap_or_default()
+        } else {
+            format!("Typ;Namn\nsystem;Matrisfil {}", target.person_id)
+        };
         Body::from(format!(
             "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n--{boundary}\r\n\
-             Content-Disposition: form-data; name=\"file\"; filename=\"m.csv\"\r\n\r\nTyp;Namn\nsystem;Matrisfil {}\r\n\
-             --{boundary}--\r\n",
-            target.person_id
+             Content-Disposition: form-data; name=\"file\"; filename=\"m.csv\"\r\n\r\n{file}\r\n--{boundary}--\r\n"
         ))
     } else if row.method == Method::POST {
         request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");

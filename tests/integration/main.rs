@@ -7,6 +7,7 @@ mod auth;
 mod authorization;
 mod catalog;
 mod classification;
+mod classification_io;
 mod home;
 mod inventory;
 mod probes;

@@ -242,6 +242,21 @@ pub async fn approve(
     seen_version: i32,
     may_lower: bool,
 ) -> Result<classification::Model, StoreError> {
+    let approved = decide(txn, ctx, organisation_id, item_id, seen_version, may_lower).await?;
+    levels::recompute(txn, ctx, organisation_id, &BTreeSet::new(), &BTreeSet::from([item_id])).await?;
+    Ok(approved)
+}
+
+/// [`approve`] without bringing the systems' levels up to date: for a caller that approves many and recomputes
+/// once, in the same transaction.
+pub(crate) async fn decide(
+    txn: &DatabaseTransaction,
+    ctx: &ChangeContext,
+    organisation_id: i64,
+    item_id: i64,
+    seen_version: i32,
+    may_lower: bool,
+) -> Result<classification::Model, StoreError> {
     let draft = with_status(txn, item_id, Status::Draft)
         .await?
         .filter(|d| d.organisation_id == organisation_id)
@@ -288,7 +303,6 @@ pub async fn approve(
         },
     )
     .await?;
-    levels::recompute(txn, ctx, organisation_id, &BTreeSet::new(), &BTreeSet::from([item_id])).await?;
     Ok(approved)
 }
 

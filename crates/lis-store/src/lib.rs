@@ -11,6 +11,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod catalogues;
 pub mod classification;
+pub mod classification_import;
 pub mod database;
 pub mod demo;
 pub mod entity;

@@ -411,3 +411,18 @@ pub async fn by_ids(
         .map(|p| (p.id, p))
         .collect())
 }
+
+/// The person of the organisation with `email`, matched case-insensitively.
+pub async fn by_email(
+    db: &impl ConnectionTrait,
+    organisation_id: i64,
+    email: &str,
+) -> Result<Option<person::Model>, StoreError> {
+    let wanted = email.trim().to_lowercase();
+    Ok(person::Entity::find()
+        .filter(person::Column::OrganisationId.eq(organisation_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .find(|p| p.email.as_deref().is_some_and(|e| e.trim().to_lowercase() == wanted)))
+}

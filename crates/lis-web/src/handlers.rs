@@ -8,6 +8,7 @@ pub mod auth;
 pub mod catalog;
 pub mod catalogues;
 pub mod classification;
+pub mod classification_io;
 pub mod health;
 pub mod home;
 pub mod information_types;

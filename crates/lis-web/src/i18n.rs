@@ -366,6 +366,36 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Informationsägaren eller informationssäkerhetssamordnaren fastställer utkastet.",
         "The information owner or the CISO approves the draft.",
     ),
+    (
+        "classification_import_title",
+        "Importera klassningar",
+        "Import classifications",
+    ),
+    (
+        "classification_import_intro",
+        "Ta in klassningar från ett kalkylark, till exempel resultatet från KLASSA: en rad per informationsmängd med nivåerna för K, R, T och S, motivering och giltighet. Du ser först vad importen skulle göra; inget sparas förrän du importerar, och då sparas alla rader eller ingen. Importerade klassningar fastställs av dig.",
+        "Bring classifications in from a spreadsheet, for instance the results from KLASSA: one row per informationsmängd with the levels of K, R, T and S, justification and validity. You first see what the import would do; nothing is saved until you import, and then every row or none is saved. Imported classifications are approved by you.",
+    ),
+    (
+        "classification_import_layout",
+        "Kolumner: Externt id eller Informationsmängd, K, R, T, S (om organisationen klassar spårbarhet), Motivering, Giltig till (ÅÅÅÅ-MM-DD) och Informationstyp. Rubriker på svenska eller engelska, semikolon eller komma.",
+        "Columns: External id or Information set, K, R, T, S (when the organisation classifies traceability), Justification, Valid until (YYYY-MM-DD) and Information type. Headings in Swedish or English, semicolons or commas.",
+    ),
+    (
+        "classification_import_apply",
+        "Importera och fastställ",
+        "Import and approve",
+    ),
+    (
+        "classification_export_csv",
+        "Klassningar som CSV",
+        "Classifications as CSV",
+    ),
+    (
+        "classification_export_xlsx",
+        "Klassningar som Excel-fil",
+        "Classifications as an Excel file",
+    ),
     ("types_title", "Informationstyper", "Information types"),
     (
         "types_intro",

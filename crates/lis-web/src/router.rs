@@ -12,8 +12,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::api;
 use crate::handlers::{
-    account, admin, api_tokens, auth, catalog, catalogues, classification, health, home, information_types, inventory,
-    inventory_io, soa, statics,
+    account, admin, api_tokens, auth, catalog, catalogues, classification, classification_io, health, home,
+    information_types, inventory, inventory_io, soa, statics,
 };
 use crate::middleware::{self, REQUEST_ID_HEADER};
 use crate::{AppState, WebError};
@@ -88,6 +88,31 @@ fn routes(demo: bool) -> Routes {
         .add(Method::GET, "/classification/overview", get(classification::overview))
         .add(Method::GET, "/classification/model", get(classification::model))
         .add(Method::POST, "/classification/model", post(classification::save_model))
+        .add(
+            Method::GET,
+            "/classification/export.csv",
+            get(classification_io::export_csv),
+        )
+        .add(
+            Method::GET,
+            "/classification/export.xlsx",
+            get(classification_io::export_xlsx),
+        )
+        .add(
+            Method::GET,
+            "/classification/import",
+            get(classification_io::import_form),
+        )
+        .add(
+            Method::POST,
+            "/classification/import",
+            post(classification_io::upload).layer(axum::extract::DefaultBodyLimit::max(inventory_io::MAX_UPLOAD_BYTES)),
+        )
+        .add(
+            Method::POST,
+            "/classification/import/{upload}/apply",
+            post(classification_io::apply),
+        )
         .add(Method::GET, "/classification/types", get(information_types::list))
         .add(Method::POST, "/classification/types", post(information_types::create))
         .add(

@@ -66,6 +66,21 @@ pub enum ImportCommand {
         #[command(flatten)]
         storage: StorageArgs,
     },
+    /// Import classifications of informationsmängder (K, R, T, S, justification, validity, information type) from a
+    /// CSV or XLSX file, such as KLASSA's results or LIS's own export: every row or none, each approved as decided by
+    /// the person given. Exits with 1 when any row is refused.
+    Classifications {
+        /// The CSV or XLSX file.
+        file: PathBuf,
+        /// Only show what would be done; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The e-mail address of the person who decides the imported classifications: the CISO.
+        #[arg(long, value_name = "EMAIL", required_unless_present = "dry_run")]
+        decided_by: Option<String>,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
 }
 
 /// The export commands.

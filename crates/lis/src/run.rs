@@ -38,6 +38,12 @@ pub async fn run(command: Command) -> Result<()> {
         Command::Import(ImportCommand::Inventory { file, dry_run, storage }) => {
             import_inventory(&file, dry_run, &storage).await
         }
+        Command::Import(ImportCommand::Classifications {
+            file,
+            dry_run,
+            decided_by,
+            storage,
+        }) => import_classifications(&file, dry_run, decided_by.as_deref(), &storage).await,
         Command::Export(ExportCommand::Inventory { format, out, storage }) => {
             export_inventory(format, &out, &storage).await
         }
@@ -184,7 +190,6 @@ impl lis_store::inventory_import::Progress for StderrProgress {
 
 /// `lis import inventory FILE [--dry-run]`: the import's report on standard output; exit 1 when a row is refused.
 async fn import_inventory(file: &Path, dry_run: bool, storage: &crate::cli::StorageArgs) -> Result<()> {
-    use std::io::Write as _;
     let bytes = std::fs::read(file).map_err(|e| anyhow!("cannot read {} ({e})", file.display()))?;
     let sheets = lis_sheets::read(&bytes).map_err(|e| anyhow!("{}: {}", file.display(), e.message_sv()))?;
     let (db, organisation_id) = open_organisation(storage).await?;
@@ -203,12 +208,18 @@ async fn import_inventory(file: &Path, dry_run: bool, storage: &crate::cli::Stor
         }
         report
     };
-    std::io::stdout()
-        .write_all(report.to_text().as_bytes())
-        .map_err(|e| anyhow!("cannot write the report ({e})"))?;
     db.close()
         .await
         .map_err(|err| anyhow!("cannot close the database connection: {err}"))?;
+    finish_import(file, dry_run, &report)
+}
+
+/// Prints an import's report and says how it ended: an error (exit code 1) when a row was refused.
+fn finish_import(file: &Path, dry_run: bool, report: &lis_store::inventory_import::ImportReport) -> Result<()> {
+    use std::io::Write as _;
+    std::io::stdout()
+        .write_all(report.to_text().as_bytes())
+        .map_err(|e| anyhow!("cannot write the report ({e})"))?;
     if report.is_acceptable() {
         if dry_run {
             eprintln!("provkörning: inget sparades");
@@ -221,6 +232,62 @@ async fn import_inventory(file: &Path, dry_run: bool, storage: &crate::cli::Stor
             report.rejected()
         ))
     }
+}
+
+/// `lis import classifications FILE [--dry-run] --decided-by EMAIL`.
+async fn import_classifications(
+    file: &Path,
+    dry_run: bool,
+    decided_by: Option<&str>,
+    storage: &crate::cli::StorageArgs,
+) -> Result<()> {
+    let bytes = std::fs::read(file).map_err(|e| anyhow!("cannot read {} ({e})", file.display()))?;
+    let sheets = lis_sheets::read(&bytes).map_err(|e| anyhow!("{}: {}", file.display(), e.message_sv()))?;
+    let (db, organisation_id) = open_organisation(storage).await?;
+    let catalog = lis_catalog::shipped().map_err(|_| anyhow!("the shipped catalogue has problems"))?;
+    let model = lis_store::classification::Model {
+        max_level: catalog
+            .levels
+            .iter()
+            .map(|l| l.value)
+            .max()
+            .unwrap_or(lis_domain::aspect::MAX_LEVEL),
+        classifies_traceability: lis_store::classification::classifies_traceability(&db, organisation_id)
+            .await
+            .map_err(unreachable)?,
+    };
+    let report = match decided_by.filter(|_| !dry_run) {
+        None => lis_store::classification_import::plan(&db, organisation_id, model, &sheets)
+            .await
+            .map_err(unreachable)?,
+        Some(email) => {
+            let person = lis_store::people::by_email(&db, organisation_id, email)
+                .await
+                .map_err(unreachable)?
+                .ok_or_else(|| anyhow!("no person in LIS has the e-mail address {email}"))?;
+            let principal = lis_store::people::principal(&db, person.id)
+                .await
+                .map_err(unreachable)?;
+            let decide_any = lis_domain::Resource::ClassificationDecision {
+                information_owner: false,
+            };
+            lis_domain::authorize(&principal, lis_domain::Action::Change, decide_any)
+                .map_err(|_| anyhow!("{email} may not decide classifications: that is the CISO's"))?;
+            let txn = db.begin_change().await.map_err(|e| unreachable(e.into()))?;
+            let ctx = lis_store::audit::ChangeContext::person(person.id, Some("import".to_owned()));
+            let report = lis_store::classification_import::import(&txn, &ctx, organisation_id, model, &sheets)
+                .await
+                .map_err(|e| anyhow!("the import failed and nothing was written: {e}"))?;
+            if report.is_acceptable() {
+                txn.commit().await.map_err(|e| unreachable(e.into()))?;
+            }
+            report
+        }
+    };
+    db.close()
+        .await
+        .map_err(|err| anyhow!("cannot close the database connection: {err}"))?;
+    finish_import(file, dry_run, &report)
 }
 
 /// `lis export inventory --format csv|xlsx --out FILE`.

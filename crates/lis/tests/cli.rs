@@ -605,6 +605,53 @@ fn import_and_export_of_the_inventory_from_the_command_line() {
         "{stdout}"
     );
 
+    // Classifications of what was imported: a dry run reports; applying needs the person who decides them.
+    let classifications = dir.path().join("klassa.csv");
+    std::fs::write(
+        &classifications,
+        "\u{feff}Informationsmängd;K;R;T;S;Motivering\r\nUtredningar om barn och unga;3;2;2;2;Känsligt\r\nFinns inte;1;1;1;1;\r\n",
+    )
+    .expect("write");
+    let classifications = classifications.to_str().expect("utf-8");
+    let dry = finish(
+        lis(&[
+            "import",
+            "classifications",
+            classifications,
+            "--dry-run",
+            "--data-dir",
+            data,
+        ])
+        .spawn()
+        .expect("start"),
+    );
+    assert_eq!(dry.status.code(), Some(1), "a refused row");
+    let stdout = String::from_utf8_lossy(&dry.stdout);
+    assert!(
+        stdout.contains("rad 3, kolumn Informationsmängd, värde ”Finns inte”: ingen informationsmängd i bruk")
+            && stdout.contains("1 nya, 0 ändrade, 0 oförändrade, 1 avvisade"),
+        "{stdout}"
+    );
+    let nobody = finish(
+        lis(&[
+            "import",
+            "classifications",
+            classifications,
+            "--decided-by",
+            "ingen@exempel.se",
+            "--data-dir",
+            data,
+        ])
+        .spawn()
+        .expect("start"),
+    );
+    assert_eq!(nobody.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&nobody.stderr).contains("no person in LIS has the e-mail address ingen@exempel.se"),
+        "{}",
+        String::from_utf8_lossy(&nobody.stderr)
+    );
+
     // A refused row: exit status 1, the row, column, value and reason on standard output, nothing written.
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "Typ;Namn;Förvaltningsobjekt\nsystem;Nytt system;Finns inte\n").expect("write");

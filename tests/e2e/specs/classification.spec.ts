@@ -91,5 +91,11 @@ test('the CISO defines a common information type, offered on the questions page'
   await page.getByRole('link', { name: 'Klassa', exact: true }).click();
   await expect(page.getByLabel('Bygger på informationstyp')).toContainText('Personuppgifter i personalakt (K 3, R 2, T 1, S 2)');
   await expectNoAccessibilityViolations(page);
+
+  // The import of classifications (KLASSA's or LIS's own export) starts from the inventory page.
+  await page.goto('/inventory');
+  await page.getByRole('link', { name: 'Importera klassningar' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Importera klassningar');
+  await expectNoAccessibilityViolations(page);
   expect(errors).toEqual([]);
 });

@@ -131,6 +131,8 @@ struct KindCount {
 struct OverviewView {
     kinds: Vec<KindCount>,
     may_change: bool,
+    /// May decide every classification (and so import them): the CISO.
+    may_decide: bool,
 }
 
 fn plural(lang: Lang, kind: ItemKind) -> &'static str {
@@ -158,7 +160,16 @@ pub async fn overview(
         })
         .collect();
     let may_change = lis_domain::authorize(&user.0.principal, Action::Change, Resource::Inventory).is_ok();
-    page::render(&state, &env, "inventory.html", &OverviewView { kinds, may_change })
+    let decide_any = Resource::ClassificationDecision {
+        information_owner: false,
+    };
+    let may_decide = lis_domain::authorize(&user.0.principal, Action::Change, decide_any).is_ok();
+    let view = OverviewView {
+        kinds,
+        may_change,
+        may_decide,
+    };
+    page::render(&state, &env, "inventory.html", &view)
 }
 
 /// The query string of a list.

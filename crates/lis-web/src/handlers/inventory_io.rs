@@ -113,7 +113,7 @@ pub async fn import_form(
 }
 
 /// Reads a file as sheets, or the report that says why it cannot be read.
-fn sheets_or_report(bytes: &[u8]) -> Result<Vec<lis_sheets::Sheet>, ImportReport> {
+pub(crate) fn sheets_or_report(bytes: &[u8]) -> Result<Vec<lis_sheets::Sheet>, ImportReport> {
     lis_sheets::read(bytes).map_err(|err| ImportReport {
         file_problems: vec![err.message_sv()],
         ..ImportReport::default()
@@ -158,16 +158,14 @@ fn to_job(job: &Job) -> Response {
     Redirect::to(&format!("/inventory/import/jobs/{}", job.id)).into_response()
 }
 
-/// `POST /inventory/import`: keeps the uploaded file and starts its preview (a dry run) in the background.
-pub async fn upload(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    env: PageEnv,
+/// The file of an upload form (`file`, with its name), once its CSRF token (`csrf_token`) is checked; none when no
+/// file was chosen or it is empty.
+pub(crate) async fn uploaded_file(
+    state: &AppState,
+    user: &CurrentUser,
     request: Request,
-) -> Result<Response, WebError> {
-    user.authorize(&state, Action::Change, Resource::Inventory).await?;
-    // Read only once the person may import.
-    let mut multipart = Multipart::from_request(request, &state)
+) -> Result<Option<(String, Vec<u8>)>, WebError> {
+    let mut multipart = Multipart::from_request(request, state)
         .await
         .map_err(|e| WebError::BadForm(e.body_text()))?;
     let mut csrf = String::new();
@@ -188,13 +186,31 @@ pub async fn upload(
         }
     }
     user.1.check_csrf(&csrf)?;
+    Ok(file.filter(|(_, bytes)| !bytes.is_empty()))
+}
+
+/// The report of an upload without a file.
+pub(crate) fn no_file() -> ImportReport {
+    ImportReport {
+        file_problems: vec!["Ingen fil valdes, eller filen är tom.".to_owned()],
+        ..ImportReport::default()
+    }
+}
+
+/// `POST /inventory/import`: keeps the uploaded file and starts its preview (a dry run) in the background.
+pub async fn upload(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    env: PageEnv,
+    request: Request,
+) -> Result<Response, WebError> {
+    user.authorize(&state, Action::Change, Resource::Inventory).await?;
+    // Read only once the person may import.
+    let file = uploaded_file(&state, &user, request).await?;
     let organisation_id = user.0.person.organisation_id;
-    let Some((file_name, bytes)) = file.filter(|(_, bytes)| !bytes.is_empty()) else {
+    let Some((file_name, bytes)) = file else {
         let mut view = ImportView::empty();
-        view.report = Some(ImportReport {
-            file_problems: vec!["Ingen fil valdes, eller filen är tom.".to_owned()],
-            ..ImportReport::default()
-        });
+        view.report = Some(no_file());
         let html = page::render(&state, &env, "inventory_import.html", &view)?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
     };
