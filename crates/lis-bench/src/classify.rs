@@ -38,6 +38,8 @@ pub struct ClassificationResult {
     pub affected: usize,
     /// Each reclassification: draft saved, approved, levels recomputed and committed.
     pub reclassify: Samples,
+    /// The statements of all the reclassifications, the most time first.
+    pub statements: Vec<(String, crate::queries::Tally)>,
 }
 
 /// The level of informationsmängd `index` on `aspect`: most 1–2, a tenth at 3, some 0 (deterministic).
@@ -58,6 +60,7 @@ fn generated_level(index: usize, aspect: Aspect) -> i16 {
 /// levels, then reclassifies one informationsmängd held by [`HOLDERS`] systems `repeats` times.
 pub async fn measure(
     db: &DatabaseConnection,
+    queries: &crate::queries::QueryLog,
     m: &Municipality,
     loaded: &Loaded,
     repeats: usize,
@@ -165,6 +168,7 @@ pub async fn measure(
     };
     let person_ctx = ChangeContext::person(person, None);
     let mut samples = Vec::with_capacity(repeats);
+    queries.start();
     for round in 0..repeats {
         // Alternating between 3 and 1 on every aspect moves the holders' levels each time.
         let level = if round % 2 == 0 { 3 } else { 1 };
@@ -196,10 +200,12 @@ pub async fn measure(
         txn.commit().await?;
         samples.push(started.elapsed());
     }
+    let statements = queries.stop();
     Ok(ClassificationResult {
         classified,
         full_recompute,
         affected,
         reclassify: Samples(samples),
+        statements,
     })
 }

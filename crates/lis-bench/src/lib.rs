@@ -421,11 +421,19 @@ async fn measure_backend(
     // Classification: every informationsmängd classified, then one held by 200 systems reclassified. Before the
     // import, so that the import recomputes systems with classified information, as it would in use.
     say("classifying the municipality and reclassifying an informationsmängd held by 200 systems");
-    let classification = classify::measure(db, m, &loaded, options.requests).await?;
+    let classification = classify::measure(db, queries, m, &loaded, options.requests).await?;
     say(&format!(
         "reclassified: p95 {:.1} ms",
         classification.reclassify.p95().as_secs_f64() * 1000.0
     ));
+    let rounds = classification.reclassify.0.len().max(1) as f64;
+    for (statement, tally) in classification.statements.iter().take(8) {
+        say(&format!(
+            "  {statement}: {:.1} per round, {:.1} ms per round",
+            tally.count as f64 / rounds,
+            tally.time.as_secs_f64() * 1000.0 / rounds
+        ));
+    }
     say("measuring /classification/overview");
     pages.push(
         measure::page(

@@ -270,6 +270,86 @@ async fn tenant_levels(db: &impl ConnectionTrait, systems: &BTreeSet<i64>) -> Re
     Ok(levels)
 }
 
+/// What the platforms among `affected` take from the systems running on them that are outside the recomputation:
+/// those systems, their runs-on edges to `affected`, and their effective levels. For each platform and aspect only
+/// the highest level and the first system (by id) at it matter, and that is what one grouped statement per chunk
+/// of platforms returns, instead of every tenant's levels (a platform may carry thousands). When the recomputation
+/// is too large to name in one statement, every tenant is read instead.
+async fn outside_tenants(
+    db: &impl ConnectionTrait,
+    affected: &BTreeSet<i64>,
+) -> Result<(BTreeSet<i64>, Vec<(i64, i64)>, Levels), StoreError> {
+    use inventory_item::Column as I;
+    use inventory_relation::Column as R;
+    use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+    use system_level::Column as L;
+    if affected.len() > IDS_PER_STATEMENT / 2 {
+        let tenant_edges = edges(db, RelationKind::RunsOn, affected, true).await?;
+        let outside: BTreeSet<i64> = tenant_edges
+            .iter()
+            .map(|(tenant, _)| *tenant)
+            .filter(|tenant| !affected.contains(tenant))
+            .collect();
+        let outside = in_use(db, ItemKind::System, &outside).await?;
+        let levels = tenant_levels(db, &outside).await?;
+        return Ok((outside, tenant_edges, levels));
+    }
+    let mut outside = BTreeSet::new();
+    let mut tenant_edges = Vec::new();
+    let mut levels = Levels::new();
+    for chunk in id_chunks(affected) {
+        let mut query = Query::select();
+        query
+            .column((inventory_relation::Entity, R::ToItemId))
+            .column((system_level::Entity, L::Aspect))
+            .column((system_level::Entity, L::Effective))
+            .expr(Func::min(Expr::col((inventory_relation::Entity, R::FromItemId))))
+            .from(inventory_relation::Entity)
+            .inner_join(
+                system_level::Entity,
+                Expr::col((system_level::Entity, L::SystemId)).equals((inventory_relation::Entity, R::FromItemId)),
+            )
+            .inner_join(
+                inventory_item::Entity,
+                Expr::col((inventory_item::Entity, I::Id)).equals((inventory_relation::Entity, R::FromItemId)),
+            )
+            .and_where(Expr::col((inventory_relation::Entity, R::Kind)).eq(RelationKind::RunsOn.as_str()))
+            .and_where(Expr::col((inventory_relation::Entity, R::ToItemId)).is_in(chunk))
+            .and_where(Expr::col((inventory_relation::Entity, R::FromItemId)).is_not_in(affected.iter().copied()))
+            .and_where(Expr::col((inventory_item::Entity, I::RetiredAt)).is_null())
+            .and_where(Expr::col((system_level::Entity, L::Effective)).gt(0))
+            .group_by_col((inventory_relation::Entity, R::ToItemId))
+            .group_by_col((system_level::Entity, L::Aspect))
+            .group_by_col((system_level::Entity, L::Effective));
+        // Per platform and aspect: the highest level, and the first system at it.
+        let mut best: BTreeMap<(i64, Aspect), (u8, i64)> = BTreeMap::new();
+        for row in db.query_all(&query).await? {
+            let platform: i64 = row.try_get_by_index(0)?;
+            let Ok(aspect) = row.try_get_by_index::<String>(1)?.parse::<Aspect>() else {
+                continue;
+            };
+            let level = level_u8(row.try_get_by_index(2)?);
+            let tenant: i64 = row.try_get_by_index(3)?;
+            let entry = best.entry((platform, aspect)).or_insert((level, tenant));
+            if level > entry.0 {
+                *entry = (level, tenant);
+            }
+        }
+        for ((platform, aspect), (level, tenant)) in best {
+            outside.insert(tenant);
+            tenant_edges.push((tenant, platform));
+            let derived = Derived {
+                calculated: level,
+                effective: level,
+                source: Source::Nothing,
+                review_override: false,
+            };
+            levels.entry(tenant).or_default().insert(aspect, derived);
+        }
+    }
+    Ok((outside, tenant_edges, levels))
+}
+
 /// The held part of stored rows.
 fn held_of(rows: &BTreeMap<Aspect, system_level::Model>) -> BTreeMap<Aspect, (u8, Option<i64>)> {
     rows.iter()
@@ -318,13 +398,7 @@ pub async fn recompute(
     let held = edges(txn, RelationKind::HeldBy, &reread, true).await?;
     let held_ids: BTreeSet<i64> = held.iter().map(|(info, _)| *info).collect();
     let information_in_use = in_use(txn, ItemKind::InformationSet, &held_ids).await?;
-    let tenant_edges = edges(txn, RelationKind::RunsOn, &affected, true).await?;
-    let outside: BTreeSet<i64> = tenant_edges
-        .iter()
-        .map(|(tenant, _)| *tenant)
-        .filter(|tenant| !affected.contains(tenant))
-        .collect();
-    let outside = in_use(txn, ItemKind::System, &outside).await?;
+    let (outside, tenant_edges, mut levels) = outside_tenants(txn, &affected).await?;
 
     let mut inventory = Inventory {
         systems: affected.union(&outside).copied().collect(),
@@ -359,7 +433,6 @@ pub async fn recompute(
             inventory.runs_on.entry(from).or_default().insert(to);
         }
     }
-    let mut levels = tenant_levels(txn, &outside).await?;
     inventory.recompute(&affected, &mut levels);
     write_levels(txn, ctx, organisation_id, &affected, &before, &levels, &held_parts).await?;
     Ok(affected.len())
