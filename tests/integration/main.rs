@@ -11,6 +11,7 @@ mod classification_io;
 mod home;
 mod inventory;
 mod probes;
+mod requirements;
 mod security;
 mod soa;
 mod store;

@@ -14,5 +14,6 @@ pub mod home;
 pub mod information_types;
 pub mod inventory;
 pub mod inventory_io;
+pub mod requirements;
 pub mod soa;
 pub mod statics;

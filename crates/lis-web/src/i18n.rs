@@ -396,6 +396,22 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Klassningar som Excel-fil",
         "Classifications as an Excel file",
     ),
+    ("requirements_title", "Krav som gäller", "Requirements that apply"),
+    (
+        "requirements_intro",
+        "Kraven i kravkatalogen som systemets skyddsnivå väljer ut, utom de som hör till åtgärder organisationen inte använder enligt uttalandet om tillämplighet. Under varje krav står varför det gäller.",
+        "The catalogue's requirements that the system's protection level selects, except those of measures the organisation does not use under its statement of applicability. Each says why it applies.",
+    ),
+    (
+        "requirements_count",
+        "krav gäller för systemet.",
+        "requirements apply to the system.",
+    ),
+    (
+        "requirements_link",
+        "Krav som gäller för systemet",
+        "Requirements that apply to the system",
+    ),
     ("types_title", "Informationstyper", "Information types"),
     (
         "types_intro",

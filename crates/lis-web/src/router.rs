@@ -13,7 +13,7 @@ use tower_http::trace::TraceLayer;
 use crate::api;
 use crate::handlers::{
     account, admin, api_tokens, auth, catalog, catalogues, classification, classification_io, health, home,
-    information_types, inventory, inventory_io, soa, statics,
+    information_types, inventory, inventory_io, requirements, soa, statics,
 };
 use crate::middleware::{self, REQUEST_ID_HEADER};
 use crate::{AppState, WebError};
@@ -130,6 +130,7 @@ fn routes(demo: bool) -> Routes {
             "/classification/types/{type}/retire",
             post(information_types::retire),
         )
+        .add(Method::GET, "/items/{item}/requirements", get(requirements::of_system))
         .add(Method::GET, "/items/{item}/classification", get(classification::form))
         .add(Method::POST, "/items/{item}/classification", post(classification::save))
         .add(

@@ -43,6 +43,14 @@ test('an informationsägare classifies through the questions and the system show
   await expect(levels.getByRole('row', { name: /Riktighet/ })).toContainText('2 Betydande');
   await expectNoAccessibilityViolations(page);
   await page.screenshot({ path: path.join(screenshots, 'system-levels.png'), fullPage: true });
+  // The requirements its levels select, each with why it applies.
+  await page.getByRole('link', { name: 'Krav som gäller för systemet' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+    'Krav som gäller: Verksamhetssystem för socialtjänsten',
+  );
+  await expect(page.getByRole('status')).toContainText('krav gäller för systemet.');
+  await expectNoAccessibilityViolations(page);
+  await page.goBack();
 
   await page.goBack();
   await page.getByRole('link', { name: 'Historik' }).click();

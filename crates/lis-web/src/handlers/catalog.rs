@@ -13,8 +13,9 @@ use crate::i18n::Lang;
 use crate::page::{self, PageEnv};
 use crate::{AppState, WebError};
 
+/// A requirement as the pages show it.
 #[derive(Serialize)]
-struct RequirementView {
+pub(crate) struct RequirementView {
     id: String,
     aspects: Vec<Aspect>,
     generell: bool,
@@ -26,8 +27,9 @@ struct RequirementView {
     reasons: Vec<String>,
 }
 
+/// A control with the requirements shown under it.
 #[derive(Serialize)]
-struct ControlView {
+pub(crate) struct ControlView {
     id: String,
     title: String,
     theme: String,
@@ -44,7 +46,12 @@ fn text(lang: Lang, texts: &lis_catalog::Texts) -> String {
 }
 
 /// Groups the chosen requirements under their controls, in catalogue order, with the reasons they apply.
-fn grouped(catalog: &Catalog, lang: Lang, chosen: &[&Requirement], profile: Option<&Profile>) -> Vec<ControlView> {
+pub(crate) fn grouped(
+    catalog: &Catalog,
+    lang: Lang,
+    chosen: &[&Requirement],
+    profile: Option<&Profile>,
+) -> Vec<ControlView> {
     let view = |r: &Requirement| RequirementView {
         id: r.id.clone(),
         aspects: r.aspects.clone(),

@@ -225,6 +225,8 @@ pub struct SectionView {
     below_type_waits: bool,
     /// The levels the systems inherit, when the information type lifts them above the decided ones.
     in_force: Vec<AspectLevel>,
+    /// For a system: how many of the catalogue's requirements its levels select (after the SoA).
+    requirement_count: Option<usize>,
 }
 
 /// An override reason as a form offers it.
@@ -289,6 +291,7 @@ pub async fn section(
         below_type: Vec::new(),
         below_type_waits: false,
         in_force: Vec::new(),
+        requirement_count: None,
     };
     match kind {
         ItemKind::ManagementObject => return Ok(None),
@@ -337,6 +340,9 @@ pub async fn section(
                 may_change && lis_domain::authorize(&user.0.principal, Action::Change, Resource::LevelLowering).is_ok();
             view.levels = system_levels(state, env.lang, model, item.id).await?;
             view.separate_analysis = view.levels.iter().any(|l| l.effective >= SEPARATE_ANALYSIS_LEVEL);
+            let profile = super::requirements::system_profile(state, item.id).await?;
+            let (applicable, _) = super::requirements::applicable_count(state, item.organisation_id, &profile).await?;
+            view.requirement_count = Some(applicable);
         }
     }
     Ok(Some(view))
