@@ -16,6 +16,7 @@ mod m20261126_000007_api_tokens;
 mod m20261126_000008_inventory_listing;
 mod m20261126_000009_classification;
 mod m20261126_000010_information_types;
+mod m20261126_000011_requirement_status;
 
 /// The list of LIS's migrations, oldest first.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000008_inventory_listing::Migration),
             Box::new(m20261126_000009_classification::Migration),
             Box::new(m20261126_000010_information_types::Migration),
+            Box::new(m20261126_000011_requirement_status::Migration),
         ]
     }
 }

@@ -233,6 +233,10 @@ async fn fresh_draft(app: &TestApp, target: &TestSession) -> i64 {
     information
 }
 
+/// A requirement of the shipped catalogue that applies at every level, so also to a fresh system with nothing
+/// classified.
+const GENERAL_REQUIREMENT: &str = "LIS-5.9-01";
+
 /// A classification file for the fresh informationsmängd of `target` (see [`fresh_draft`]).
 fn classification_file(target: &TestSession) -> Vec<u8> {
     format!(
@@ -306,6 +310,7 @@ async fn send(
     let uri = row
         .route
         .replace("{type}", &information_type.to_string())
+        .replace("{requirement}", GENERAL_REQUIREMENT)
         .replace("{id}", &target.person_id.to_string())
         .replace("{kind}", "system")
         .replace("{item}", &item.to_string())
@@ -412,6 +417,7 @@ async fn send(
                 target.person_id
             )),
             "/classification/types/{type}/retire" => fields.push("version=1".to_owned()),
+            "/items/{item}/requirements/{requirement}" => fields.push("status=ej_uppfyllt".to_owned()),
             "/items/{item}/relations" => fields
                 .push("relation=integrates_with&other=Matrisplattform+".to_owned() + &target.person_id.to_string()),
             _ => {}

@@ -71,6 +71,33 @@ async fn system_at(app: &TestApp, person: i64, levels: [u8; 4]) -> i64 {
     system
 }
 
+/// The CISO takes `control` out of use in the SoA.
+async fn take_out_of_use(app: &TestApp, ciso: i64, control: &str) {
+    let organisation_id = app.organisation_id().await;
+    let txn = app.db.begin_change().await.expect("begin");
+    let decision = SoaDecision {
+        in_use: false,
+        justification: Some(Justification::Riskanalys),
+        text: "Hanteras inte i kommunen.".to_owned(),
+    };
+    let version = lis_store::soa::entries(&txn, organisation_id)
+        .await
+        .expect("entries")
+        .get(control)
+        .map_or(0, |e| e.version);
+    lis_store::soa::save(
+        &txn,
+        &ChangeContext::person(ciso, None),
+        organisation_id,
+        control,
+        &decision,
+        version,
+    )
+    .await
+    .expect("soa");
+    txn.commit().await.expect("commit");
+}
+
 async fn a_system_shows_the_requirements_its_levels_select_and_why(backend: Backend) {
     let app = TestApp::demo(backend).await;
     let ciso = app.sign_in_as(Some(Role::Ciso)).await;
@@ -119,28 +146,7 @@ async fn a_system_shows_the_requirements_its_levels_select_and_why(backend: Back
 
     // A measure the SoA leaves out takes its requirements with it.
     let control = expected[0].control.clone();
-    let txn = app.db.begin_change().await.expect("begin");
-    let decision = SoaDecision {
-        in_use: false,
-        justification: Some(Justification::Riskanalys),
-        text: "Hanteras inte i kommunen.".to_owned(),
-    };
-    let version = lis_store::soa::entries(&txn, organisation_id)
-        .await
-        .expect("entries")
-        .get(&control)
-        .map_or(0, |e| e.version);
-    lis_store::soa::save(
-        &txn,
-        &ChangeContext::person(ciso.person_id, None),
-        organisation_id,
-        &control,
-        &decision,
-        version,
-    )
-    .await
-    .expect("soa");
-    txn.commit().await.expect("commit");
+    take_out_of_use(&app, ciso.person_id, &control).await;
     let without: BTreeSet<String> = BTreeSet::from([control.clone()]).union(&not_in_use).cloned().collect();
     let fewer = catalog.applicable_in_use(&profile, &without);
     let page = app.get_as(&it, &format!("/items/{system}/requirements")).await;
@@ -171,4 +177,131 @@ async fn a_system_shows_the_requirements_its_levels_select_and_why(backend: Back
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
 }
 
-on_both_databases!(a_system_shows_the_requirements_its_levels_select_and_why);
+async fn statuses(app: &TestApp, system: i64) -> Vec<lis_store::entity::requirement_status::Model> {
+    lis_store::requirement_status::of_system(&app.db, system)
+        .await
+        .expect("statuses")
+        .into_values()
+        .collect()
+}
+
+async fn an_assessment_is_recorded_refused_when_bad_and_kept_when_the_requirement_stops_applying(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let ciso = app.sign_in_as(Some(Role::Ciso)).await;
+    let it = app.sign_in_as(Some(Role::It)).await;
+    let auditor = app.sign_in_as(Some(Role::Auditor)).await;
+    let catalog = lis_catalog::shipped().expect("the shipped catalogue");
+    let system = system_at(&app, ciso.person_id, [2, 1, 3, 1]).await;
+    let organisation_id = app.organisation_id().await;
+    let not_in_use = lis_store::soa::controls_not_in_use(&app.db, organisation_id)
+        .await
+        .expect("soa");
+    let applicable = catalog.applicable_in_use(&Profile::new(2, 1, 3, 1), &not_in_use);
+    let requirement = applicable[0];
+    let uri = format!("/items/{system}/requirements/{}", requirement.id);
+
+    // Not applicable without a justification, and a link that is not a web address: refused, nothing recorded.
+    let refused = app
+        .post_form_as(
+            &it,
+            &uri,
+            &[("status", "ej_tillampligt"), ("evidence_url", "javascript:alert(1)")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(
+        refused.body.contains("Skriv varför kravet inte är tillämpligt.")
+            && refused.body.contains("Länken till beviset ska börja med"),
+        "{}",
+        refused.body
+    );
+    assert!(statuses(&app, system).await.is_empty());
+
+    // Recorded: partly met with a significant shortcoming.
+    let recorded = app
+        .post_form_as(
+            &it,
+            &uri,
+            &[
+                ("status", "delvis_uppfyllt"),
+                ("severity", "betydande"),
+                ("how", "Säkerhetskopior tas, men återläsning har inte provats."),
+                ("due", "2027-03-31"),
+                ("evidence_url", "https://intranat.exempel.se/backup"),
+            ],
+        )
+        .await;
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.body);
+    let rows = statuses(&app, system).await;
+    assert_eq!(
+        (
+            rows.len(),
+            rows[0].status.as_str(),
+            rows[0].severity.as_deref(),
+            rows[0].version
+        ),
+        (1, "delvis_uppfyllt", Some("betydande"), 1)
+    );
+    let page = app.get_as(&it, &format!("/items/{system}/requirements")).await;
+    assert!(
+        page.body.contains("Delvis uppfyllt") && page.body.contains("Betydande"),
+        "{}",
+        page.body
+    );
+
+    // A stale form is refused; the version read is accepted.
+    let stale = app.post_form_as(&it, &uri, &[("status", "uppfyllt")]).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert_eq!(statuses(&app, system).await[0].status, "delvis_uppfyllt");
+    let met = app
+        .post_form_as(
+            &it,
+            &uri,
+            &[("status", "uppfyllt"), ("version", "1"), ("verified", "2026-11-20")],
+        )
+        .await;
+    assert_eq!(met.status, StatusCode::SEE_OTHER, "{}", met.body);
+    assert_eq!(statuses(&app, system).await[0].version, 2);
+
+    // An auditor records nothing; a requirement that does not apply takes no status.
+    let by_auditor = app
+        .post_form_as(&auditor, &uri, &[("status", "uppfyllt"), ("version", "2")])
+        .await;
+    assert_eq!(by_auditor.status, StatusCode::FORBIDDEN);
+    let other = catalog
+        .requirements
+        .iter()
+        .find(|r| !applicable.iter().any(|a| a.id == r.id))
+        .expect("a requirement that does not apply");
+    let not_applying = app
+        .post_form_as(
+            &it,
+            &format!("/items/{system}/requirements/{}", other.id),
+            &[("status", "uppfyllt")],
+        )
+        .await;
+    assert!(not_applying.status.is_client_error(), "{}", not_applying.status);
+    assert!(
+        not_applying.body.contains("Kravet gäller inte för systemet"),
+        "{}",
+        not_applying.body
+    );
+    assert_eq!(statuses(&app, system).await.len(), 1);
+
+    // When the requirement stops applying, its assessment is kept and shown as history.
+    take_out_of_use(&app, ciso.person_id, &requirement.control).await;
+    let page = app.get_as(&it, &format!("/items/{system}/requirements")).await;
+    assert!(
+        page.body.contains("Bedömningar av krav som inte längre gäller")
+            && page
+                .body
+                .contains(&format!("<code>{}</code>: Uppfyllt", requirement.id)),
+        "{}",
+        page.body
+    );
+}
+
+on_both_databases!(
+    a_system_shows_the_requirements_its_levels_select_and_why,
+    an_assessment_is_recorded_refused_when_bad_and_kept_when_the_requirement_stops_applying,
+);

@@ -8,6 +8,7 @@ pub mod aspect;
 pub mod audit;
 pub mod authz;
 pub mod classification;
+pub mod gap;
 pub mod inheritance;
 pub mod inventory;
 pub mod org;

@@ -14,6 +14,7 @@ pub mod level_override;
 pub mod org_unit;
 pub mod organisation;
 pub mod person;
+pub mod requirement_status;
 pub mod role_assignment;
 pub mod role_mapping;
 pub mod session;

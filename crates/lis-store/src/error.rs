@@ -77,6 +77,9 @@ pub enum StoreError {
     /// A classification or override that breaks the model's rules; every problem is listed.
     #[error("the classification is refused: {0:?}")]
     Classification(Vec<lis_domain::classification::ClassificationProblem>),
+    /// A requirement status that breaks the rules; every problem is listed.
+    #[error("the status is refused: {0:?}")]
+    Status(Vec<lis_domain::gap::StatusProblem>),
     /// The database refused or failed a statement.
     #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),

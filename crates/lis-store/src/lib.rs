@@ -24,6 +24,7 @@ pub mod levels;
 pub mod migrate;
 pub mod organisation;
 pub mod people;
+pub mod requirement_status;
 pub mod role_mapping;
 pub mod sessions;
 pub mod setup;

@@ -166,6 +166,10 @@ impl From<StoreError> for WebError {
                 sv: problems.iter().map(|p| p.swedish()).collect::<Vec<_>>().join(" "),
                 en: problems.iter().map(|p| p.english()).collect::<Vec<_>>().join(" "),
             },
+            StoreError::Status(problems) => Self::Refused {
+                sv: problems.iter().map(|p| p.swedish()).collect::<Vec<_>>().join(" "),
+                en: problems.iter().map(|p| p.english()).collect::<Vec<_>>().join(" "),
+            },
             StoreError::InvalidDatabaseUrl { .. }
             | StoreError::InvalidName { .. }
             | StoreError::Database(_)

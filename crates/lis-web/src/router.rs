@@ -131,6 +131,11 @@ fn routes(demo: bool) -> Routes {
             post(information_types::retire),
         )
         .add(Method::GET, "/items/{item}/requirements", get(requirements::of_system))
+        .add(
+            Method::POST,
+            "/items/{item}/requirements/{requirement}",
+            post(requirements::record),
+        )
         .add(Method::GET, "/items/{item}/classification", get(classification::form))
         .add(Method::POST, "/items/{item}/classification", post(classification::save))
         .add(

@@ -16,7 +16,7 @@ use crate::{AppState, WebError};
 /// A requirement as the pages show it.
 #[derive(Serialize)]
 pub(crate) struct RequirementView {
-    id: String,
+    pub(crate) id: String,
     aspects: Vec<Aspect>,
     generell: bool,
     applies: String,
@@ -25,6 +25,8 @@ pub(crate) struct RequirementView {
     msbfs_2020_7: Vec<String>,
     cybersakerhetslagen: Vec<u8>,
     reasons: Vec<String>,
+    /// On a system's page: how the system meets it.
+    pub(crate) status: Option<super::requirements::StatusView>,
 }
 
 /// A control with the requirements shown under it.
@@ -35,7 +37,7 @@ pub(crate) struct ControlView {
     theme: String,
     aspects: Vec<Aspect>,
     iso2013: Vec<String>,
-    requirements: Vec<RequirementView>,
+    pub(crate) requirements: Vec<RequirementView>,
 }
 
 fn text(lang: Lang, texts: &lis_catalog::Texts) -> String {
@@ -64,6 +66,7 @@ pub(crate) fn grouped(
         reasons: profile
             .map(|p| r.applies.reasons(p).iter().map(ToString::to_string).collect())
             .unwrap_or_default(),
+        status: None,
     };
     catalog
         .controls

@@ -45,7 +45,7 @@ fn db_error(err: sea_orm::DbErr) -> WebError {
 }
 
 /// The resource a record is for the authorization function: whether the person is named on it.
-async fn item_resource(
+pub(crate) async fn item_resource(
     state: &AppState,
     user: &CurrentUser,
     item: &inventory_item::Model,

@@ -1,18 +1,26 @@
 //! The requirements a system must meet: those of the catalogue that its effective levels select, less those of the
-//! measures the organisation does not use (its statement of applicability), each with why it applies. The ground of
-//! the gap analysis (issue #7); recording how each is met comes next.
+//! measures the organisation does not use (its statement of applicability), each with why it applies and how the
+//! system meets it (the gap analysis: status, *brist*, how, evidence), recorded by those who may change the system.
 
-use axum::extract::{Path, State};
-use axum::response::Html;
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
 use lis_domain::Action;
 use lis_domain::aspect::{Aspect, Profile};
+use lis_domain::gap::{RequirementStatus, Severity, StatusRecord};
 use lis_domain::inventory::ItemKind;
-use lis_store::StoreError;
+use lis_store::entity::{inventory_item, requirement_status};
+use lis_store::{ChangeTransaction, StoreError};
 use serde::Serialize;
 
 use super::catalog::{ControlView, grouped};
-use super::inventory::authorized_item;
+use super::inventory::{authorized_item, word};
 use crate::auth::CurrentUser;
+use crate::form::Form;
+use crate::i18n::Lang;
 use crate::page::{self, PageEnv};
 use crate::{AppState, WebError};
 
@@ -43,6 +51,60 @@ pub(crate) async fn applicable_count(
     Ok((applicable, state.catalog.applicable(profile).len() - applicable))
 }
 
+/// How a system meets one requirement, as its page shows it and its form edits it.
+#[derive(Clone, Debug, Default, Serialize)]
+pub(crate) struct StatusView {
+    status: String,
+    status_label: String,
+    severity: String,
+    severity_label: String,
+    how: String,
+    justification: String,
+    due: String,
+    verified: String,
+    evidence_url: String,
+    version: Option<i32>,
+    gap: bool,
+    problems: Vec<String>,
+}
+
+fn status_view(lang: Lang, row: Option<&requirement_status::Model>) -> StatusView {
+    let record = row.map(lis_store::requirement_status::record_of).unwrap_or_default();
+    let status = record.status.unwrap_or(RequirementStatus::EjBedomd);
+    StatusView {
+        status: status.as_str().to_owned(),
+        status_label: word(lang, status.swedish(), status.english()).to_owned(),
+        severity: record.severity.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+        severity_label: record
+            .severity
+            .map(|s| word(lang, s.swedish(), s.english()).to_owned())
+            .unwrap_or_default(),
+        how: record.how.clone(),
+        justification: record.justification.clone(),
+        due: record.due.map(|d| d.to_string()).unwrap_or_default(),
+        verified: record.verified.map(|d| d.to_string()).unwrap_or_default(),
+        evidence_url: record.evidence_url.clone(),
+        version: row.map(|r| r.version),
+        gap: record.is_gap(),
+        problems: Vec::new(),
+    }
+}
+
+/// A value of a list a form offers.
+#[derive(Serialize)]
+struct Choice {
+    value: &'static str,
+    label: &'static str,
+}
+
+/// A recorded status of a requirement that no longer applies to the system: kept as history.
+#[derive(Serialize)]
+struct NoLongerApplies {
+    id: String,
+    status_label: String,
+    updated: String,
+}
+
 #[derive(Serialize)]
 struct RequirementsView {
     id: i64,
@@ -51,17 +113,23 @@ struct RequirementsView {
     separate_analysis: bool,
     requirement_count: usize,
     removed_by_soa: usize,
+    gaps: usize,
     controls: Vec<ControlView>,
+    no_longer: Vec<NoLongerApplies>,
+    may_record: bool,
+    statuses: Vec<Choice>,
+    severities: Vec<Choice>,
+    saved: bool,
 }
 
-/// `GET /items/{item}/requirements`: the requirements a system in use must meet, and why each applies.
-pub async fn of_system(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    env: PageEnv,
-    Path(item_id): Path<i64>,
-) -> Result<Html<String>, WebError> {
-    let item = authorized_item(&state, &user, Action::View, item_id).await?;
+/// The system `item_id` in use, once `action` on it is allowed.
+async fn system_for(
+    state: &AppState,
+    user: &CurrentUser,
+    action: Action,
+    item_id: i64,
+) -> Result<inventory_item::Model, WebError> {
+    let item = authorized_item(state, user, action, item_id).await?;
     if lis_store::inventory::kind_of(&item) != ItemKind::System || item.retired_at.is_some() {
         return Err(StoreError::NotFound {
             kind: "system",
@@ -69,11 +137,45 @@ pub async fn of_system(
         }
         .into());
     }
-    let profile = system_profile(&state, item.id).await?;
+    Ok(item)
+}
+
+/// The requirements page of `item`, with `refused` (a requirement id and what was sent, with its problems) shown
+/// in that requirement's form.
+async fn requirements_view(
+    state: &AppState,
+    user: &CurrentUser,
+    lang: Lang,
+    item: &inventory_item::Model,
+    refused: Option<(String, StatusView)>,
+    saved: bool,
+) -> Result<RequirementsView, WebError> {
+    let profile = system_profile(state, item.id).await?;
     let not_in_use = lis_store::soa::controls_not_in_use(&state.db, item.organisation_id).await?;
     let applicable = state.catalog.applicable_in_use(&profile, &not_in_use);
-    let model = super::classification::model_of(&state, item.organisation_id).await?;
-    let view = RequirementsView {
+    let model = super::classification::model_of(state, item.organisation_id).await?;
+    let mut recorded = lis_store::requirement_status::of_system(&state.db, item.id).await?;
+    let mut controls = grouped(&state.catalog, lang, &applicable, Some(&profile));
+    let mut gaps = 0;
+    for control in &mut controls {
+        for requirement in &mut control.requirements {
+            let mut view = status_view(lang, recorded.remove(&requirement.id).as_ref());
+            if let Some((id, sent)) = &refused
+                && *id == requirement.id
+            {
+                view = sent.clone();
+            }
+            gaps += usize::from(view.gap);
+            requirement.status = Some(view);
+        }
+    }
+    let may_record = lis_domain::authorize(
+        &user.0.principal,
+        Action::Change,
+        super::inventory::item_resource(state, user, item).await?,
+    )
+    .is_ok();
+    Ok(RequirementsView {
         id: item.id,
         name: item.name.clone(),
         levels: super::classification::aspects(model)
@@ -83,7 +185,163 @@ pub async fn of_system(
         separate_analysis: profile.needs_separate_analysis(),
         requirement_count: applicable.len(),
         removed_by_soa: state.catalog.applicable(&profile).len() - applicable.len(),
-        controls: grouped(&state.catalog, env.lang, &applicable, Some(&profile)),
+        gaps,
+        controls,
+        // What is left was recorded for requirements that no longer apply.
+        no_longer: recorded
+            .values()
+            .map(|row| NoLongerApplies {
+                id: row.requirement_id.clone(),
+                status_label: status_view(lang, Some(row)).status_label,
+                updated: row.updated_at.date_naive().to_string(),
+            })
+            .collect(),
+        may_record,
+        statuses: RequirementStatus::ALL
+            .iter()
+            .map(|s| Choice {
+                value: s.as_str(),
+                label: word(lang, s.swedish(), s.english()),
+            })
+            .collect(),
+        severities: Severity::ALL
+            .iter()
+            .map(|s| Choice {
+                value: s.as_str(),
+                label: word(lang, s.swedish(), s.english()),
+            })
+            .collect(),
+        saved,
+    })
+}
+
+/// `?saved=1` after a status is recorded.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct SavedParam {
+    #[serde(default)]
+    saved: String,
+}
+
+/// `GET /items/{item}/requirements`: the requirements a system in use must meet, why each applies, and how the
+/// system meets it.
+pub async fn of_system(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    env: PageEnv,
+    Path(item_id): Path<i64>,
+    Query(params): Query<SavedParam>,
+) -> Result<Response, WebError> {
+    let item = system_for(&state, &user, Action::View, item_id).await?;
+    let view = requirements_view(&state, &user, env.lang, &item, None, params.saved == "1").await?;
+    Ok(page::render(&state, &env, "system_requirements.html", &view)?.into_response())
+}
+
+/// What a status form sent, as given.
+type Sent = HashMap<String, String>;
+
+/// The record a status form sent; a date or choice that cannot be read is left out.
+fn read_record(sent: &Sent) -> StatusRecord {
+    let text = |name: &str| sent.get(name).cloned().unwrap_or_default();
+    let date = |name: &str| sent.get(name).and_then(|v| v.trim().parse::<NaiveDate>().ok());
+    StatusRecord {
+        status: sent.get("status").and_then(|v| v.parse::<RequirementStatus>().ok()),
+        severity: sent.get("severity").and_then(|v| v.parse::<Severity>().ok()),
+        how: text("how"),
+        justification: text("justification"),
+        due: date("due"),
+        verified: date("verified"),
+        evidence_url: text("evidence_url"),
+    }
+}
+
+/// `POST /items/{item}/requirements/{requirement}`: records how the system meets the requirement; problems come back
+/// in the requirement's form with what was sent.
+pub async fn record(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    env: PageEnv,
+    Path((item_id, requirement_id)): Path<(i64, String)>,
+    Form(sent): Form<Sent>,
+) -> Result<Response, WebError> {
+    let item = system_for(&state, &user, Action::Change, item_id).await?;
+    user.1.check_csrf(sent.get("csrf_token").map_or("", String::as_str))?;
+    if !state.catalog.requirements.iter().any(|r| r.id == requirement_id) {
+        return Err(WebError::NotFound);
+    }
+    let profile = system_profile(&state, item.id).await?;
+    let not_in_use = lis_store::soa::controls_not_in_use(&state.db, item.organisation_id).await?;
+    let applies = state
+        .catalog
+        .applicable_in_use(&profile, &not_in_use)
+        .iter()
+        .any(|r| r.id == requirement_id);
+    let record = read_record(&sent);
+    let seen_version = sent.get("version").and_then(|v| v.parse::<i32>().ok());
+    let txn = state.db.begin_change().await.map_err(StoreError::from)?;
+    let outcome = lis_store::requirement_status::record(
+        &txn,
+        &user.change_context(),
+        item.organisation_id,
+        item.id,
+        &requirement_id,
+        applies,
+        &record,
+        seen_version,
+    )
+    .await;
+    let (status, problems) = match outcome {
+        Ok(_) => {
+            txn.commit().await.map_err(StoreError::from)?;
+            let to = format!("/items/{item_id}/requirements?saved=1#req-{requirement_id}");
+            return Ok(Redirect::to(&to).into_response());
+        }
+        Err(StoreError::Status(problems)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            problems
+                .iter()
+                .map(|p| match env.lang {
+                    Lang::Sv => p.swedish(),
+                    Lang::En => p.english(),
+                })
+                .collect::<Vec<_>>(),
+        ),
+        Err(StoreError::Conflict { .. }) => (
+            StatusCode::CONFLICT,
+            vec![
+                word(
+                    env.lang,
+                    "Någon annan har ändrat bedömningen sedan du öppnade sidan. Det du skrev står kvar; öppna sidan igen för att se bedömningen som den är nu.",
+                    "Someone else changed the assessment since you opened the page. What you wrote is kept; open the page again to see it as it is now.",
+                )
+                .to_owned(),
+            ],
+        ),
+        Err(err) => return Err(err.into()),
     };
-    page::render(&state, &env, "system_requirements.html", &view)
+    drop(txn);
+    if !applies {
+        return Err(WebError::Refused {
+            sv: problems.join(" "),
+            en: problems.join(" "),
+        });
+    }
+    let mut shown = StatusView {
+        status: record.status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+        severity: record.severity.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+        how: record.how.clone(),
+        justification: record.justification.clone(),
+        due: sent.get("due").cloned().unwrap_or_default(),
+        verified: sent.get("verified").cloned().unwrap_or_default(),
+        evidence_url: record.evidence_url.clone(),
+        version: seen_version,
+        gap: record.is_gap(),
+        problems,
+        ..StatusView::default()
+    };
+    shown.status_label = record
+        .status
+        .map(|s| word(env.lang, s.swedish(), s.english()).to_owned())
+        .unwrap_or_default();
+    let view = requirements_view(&state, &user, env.lang, &item, Some((requirement_id, shown)), false).await?;
+    Ok((status, page::render(&state, &env, "system_requirements.html", &view)?).into_response())
 }

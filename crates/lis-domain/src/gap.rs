@@ -1,0 +1,171 @@
+//! How a system meets a requirement (the gap analysis of the MSB method): a status, a *brist* severity (also allowed
+//! on *uppfyllt*: a measure that works badly is a gap), how it is met, and the checks a recorded status must pass.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+crate::inventory::vocabulary! {
+    /// Where a system stands with one requirement.
+    RequirementStatus {
+        /// Not yet assessed: every newly applicable requirement starts here.
+        EjBedomd = "ej_bedomd", "Ej bedömd", "Not assessed";
+        /// Not met.
+        EjUppfyllt = "ej_uppfyllt", "Ej uppfyllt", "Not met";
+        /// Partly met.
+        DelvisUppfyllt = "delvis_uppfyllt", "Delvis uppfyllt", "Partly met";
+        /// Met.
+        Uppfyllt = "uppfyllt", "Uppfyllt", "Met";
+        /// Does not apply here, with a justification.
+        EjTillampligt = "ej_tillampligt", "Ej tillämpligt", "Not applicable";
+    }
+}
+
+crate::inventory::vocabulary! {
+    /// How serious a shortcoming (*brist*) is, as in MSB's gap-analysis tool.
+    Severity {
+        /// Negligible.
+        Forsumbar = "forsumbar", "Försumbar", "Negligible";
+        /// Moderate.
+        Mattlig = "mattlig", "Måttlig", "Moderate";
+        /// Significant.
+        Betydande = "betydande", "Betydande", "Significant";
+        /// Serious.
+        Allvarlig = "allvarlig", "Allvarlig", "Serious";
+    }
+}
+
+/// The longest free text of a status (how, justification).
+pub const TEXT_MAX: usize = 4000;
+
+/// A status as recorded for one requirement of one system.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct StatusRecord {
+    /// The status; none is *ej bedömd*.
+    pub status: Option<RequirementStatus>,
+    /// The shortcoming's severity, if there is one.
+    pub severity: Option<Severity>,
+    /// How the requirement is met here (*hur*).
+    pub how: String,
+    /// Why it does not apply, or other reasoning.
+    pub justification: String,
+    /// When the shortcoming is to be remedied.
+    pub due: Option<NaiveDate>,
+    /// When it was last verified.
+    pub verified: Option<NaiveDate>,
+    /// A link to the evidence.
+    pub evidence_url: String,
+}
+
+/// What is wrong with a recorded status, in words for the person who recorded it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum StatusProblem {
+    /// *Ej tillämpligt* without a justification.
+    #[error("not applicable needs a justification")]
+    JustificationMissing,
+    /// A status for a requirement that does not apply to the system.
+    #[error("the requirement does not apply to the system")]
+    RequirementDoesNotApply,
+    /// A text longer than [`TEXT_MAX`].
+    #[error("a text is longer than {TEXT_MAX} characters")]
+    TooLong,
+    /// An evidence link that is not an http(s) address.
+    #[error("the evidence link is not an http(s) address")]
+    EvidenceUrl,
+}
+
+impl StatusProblem {
+    /// The problem in Swedish.
+    pub fn swedish(&self) -> String {
+        match self {
+            Self::JustificationMissing => "Skriv varför kravet inte är tillämpligt.".to_owned(),
+            Self::RequirementDoesNotApply => {
+                "Kravet gäller inte för systemet med dess skyddsnivå och uttalandet om tillämplighet.".to_owned()
+            }
+            Self::TooLong => format!("En text är längre än {TEXT_MAX} tecken."),
+            Self::EvidenceUrl => "Länken till beviset ska börja med https:// eller http://.".to_owned(),
+        }
+    }
+
+    /// The problem in English.
+    pub fn english(&self) -> String {
+        match self {
+            Self::JustificationMissing => "Write why the requirement does not apply.".to_owned(),
+            Self::RequirementDoesNotApply => {
+                "The requirement does not apply to the system at its protection level and statement of applicability."
+                    .to_owned()
+            }
+            Self::TooLong => format!("A text is longer than {TEXT_MAX} characters."),
+            Self::EvidenceUrl => "The evidence link must start with https:// or http://.".to_owned(),
+        }
+    }
+}
+
+impl StatusRecord {
+    /// Checks the record for a requirement that `applies` (or not) to the system; every problem is returned.
+    pub fn check(&self, applies: bool) -> Vec<StatusProblem> {
+        let mut problems = Vec::new();
+        if !applies {
+            problems.push(StatusProblem::RequirementDoesNotApply);
+        }
+        if self.status == Some(RequirementStatus::EjTillampligt) && self.justification.trim().is_empty() {
+            problems.push(StatusProblem::JustificationMissing);
+        }
+        if [&self.how, &self.justification, &self.evidence_url]
+            .iter()
+            .any(|text| text.chars().count() > TEXT_MAX)
+        {
+            problems.push(StatusProblem::TooLong);
+        }
+        let url = self.evidence_url.trim();
+        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
+            problems.push(StatusProblem::EvidenceUrl);
+        }
+        problems
+    }
+
+    /// Whether this is a gap: an applicable requirement not met, or met with a shortcoming.
+    pub fn is_gap(&self) -> bool {
+        match self.status {
+            Some(RequirementStatus::Uppfyllt) => self.severity.is_some(),
+            Some(RequirementStatus::EjTillampligt) => false,
+            _ => true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_applicable_needs_a_justification_and_links_are_web_addresses() {
+        let mut record = StatusRecord {
+            status: Some(RequirementStatus::EjTillampligt),
+            ..StatusRecord::default()
+        };
+        assert_eq!(record.check(true), [StatusProblem::JustificationMissing]);
+        record.justification = "Systemet har inga användarkonton.".to_owned();
+        assert!(record.check(true).is_empty());
+        assert_eq!(record.check(false), [StatusProblem::RequirementDoesNotApply]);
+        record.evidence_url = "javascript:alert(1)".to_owned();
+        assert_eq!(record.check(true), [StatusProblem::EvidenceUrl]);
+        record.evidence_url = "https://intranat.exempel.se/bevis".to_owned();
+        record.how = "x".repeat(TEXT_MAX + 1);
+        assert_eq!(record.check(true), [StatusProblem::TooLong]);
+    }
+
+    #[test]
+    fn a_gap_is_anything_but_met_without_a_shortcoming_or_not_applicable() {
+        let record = |status, severity| StatusRecord {
+            status,
+            severity,
+            ..StatusRecord::default()
+        };
+        assert!(record(None, None).is_gap(), "not assessed is a gap");
+        assert!(record(Some(RequirementStatus::DelvisUppfyllt), None).is_gap());
+        assert!(!record(Some(RequirementStatus::Uppfyllt), None).is_gap());
+        assert!(record(Some(RequirementStatus::Uppfyllt), Some(Severity::Mattlig)).is_gap());
+        assert!(!record(Some(RequirementStatus::EjTillampligt), None).is_gap());
+    }
+}
