@@ -18,12 +18,18 @@ use lis_tests::{Backend, TestApp, on_both_databases};
 
 /// A system holding one informationsmängd classified at `levels` (K, R, T, S), decided by `person`: the system's id.
 async fn system_at(app: &TestApp, person: i64, levels: [u8; 4]) -> i64 {
+    managed_system_at(app, person, levels, None).await
+}
+
+/// [`system_at`], with `manager` as its systemförvaltare.
+async fn managed_system_at(app: &TestApp, person: i64, levels: [u8; 4], manager: Option<i64>) -> i64 {
     let organisation_id = app.organisation_id().await;
     let ctx = ChangeContext::person(person, None);
     let txn = app.db.begin_change().await.expect("begin");
     let create = async |kind, name: &str| {
         let fields = ItemFields {
             name: name.to_owned(),
+            system_manager_person_id: manager.filter(|_| kind == ItemKind::System),
             ..ItemFields::default()
         };
         inventory::create(&txn, &ctx, organisation_id, kind, fields)
@@ -31,9 +37,9 @@ async fn system_at(app: &TestApp, person: i64, levels: [u8; 4]) -> i64 {
             .expect("create")
             .id
     };
-    let name = format!("Kravsystem {levels:?}");
+    let name = format!("Kravsystem {levels:?} {manager:?}");
     let system = create(ItemKind::System, &name).await;
-    let information = create(ItemKind::InformationSet, &format!("Kravmängd {levels:?}")).await;
+    let information = create(ItemKind::InformationSet, &format!("Kravmängd {levels:?} {manager:?}")).await;
     inventory::relate(&txn, &ctx, organisation_id, RelationKind::HeldBy, information, system)
         .await
         .expect("relate");
@@ -301,7 +307,73 @@ async fn an_assessment_is_recorded_refused_when_bad_and_kept_when_the_requiremen
     );
 }
 
+async fn mina_brister_lists_an_owners_gaps_worst_first(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let ciso = app.sign_in_as(Some(Role::Ciso)).await;
+    let owner = app.sign_in_as(None).await;
+    let catalog = lis_catalog::shipped().expect("the shipped catalogue");
+    let system = managed_system_at(&app, ciso.person_id, [2, 1, 3, 1], Some(owner.person_id)).await;
+    let others = system_at(&app, ciso.person_id, [1, 1, 1, 1]).await;
+    let organisation_id = app.organisation_id().await;
+    let not_in_use = lis_store::soa::controls_not_in_use(&app.db, organisation_id)
+        .await
+        .expect("soa");
+    let applicable = catalog.applicable_in_use(&Profile::new(2, 1, 3, 1), &not_in_use);
+    assert!(applicable.len() > 4);
+    // The systemförvaltare, without a role, records on their own system.
+    let recorded = [
+        (applicable[0], "delvis_uppfyllt", "betydande", "2026-01-31"),
+        (applicable[1], "ej_uppfyllt", "allvarlig", ""),
+        (applicable[2], "uppfyllt", "", ""),
+        (applicable[3], "uppfyllt", "mattlig", ""),
+    ];
+    for (requirement, status, severity, due) in recorded {
+        let saved = app
+            .post_form_as(
+                &owner,
+                &format!("/items/{system}/requirements/{}", requirement.id),
+                &[("status", status), ("severity", severity), ("due", due)],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    }
+    let page = app.get_as(&owner, "/mine/gaps").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let gaps = applicable.len() - 1;
+    assert!(
+        page.body.contains(&format!("{gaps} brister i 1 system"))
+            && page.body.contains("Allvarlig: 1")
+            && page.body.contains("Betydande: 1")
+            && page.body.contains("Måttlig: 1")
+            && page.body.contains("försenade: 1"),
+        "{}",
+        page.body
+    );
+    let at = |id: &str| page.body.find(&format!("<code>{id}</code>")).expect(id);
+    assert!(
+        at(&applicable[1].id) < at(&applicable[0].id),
+        "allvarlig before betydande"
+    );
+    assert!(
+        at(&applicable[0].id) < at(&applicable[3].id),
+        "betydande before måttlig"
+    );
+    assert!(
+        at(&applicable[3].id) < at(&applicable[4].id),
+        "måttlig before not assessed"
+    );
+    assert!(
+        !page.body.contains(&format!("<code>{}</code>", applicable[2].id)),
+        "met is no gap"
+    );
+    assert!(
+        !page.body.contains(&format!("/items/{others}/")),
+        "only the owner's systems"
+    );
+}
+
 on_both_databases!(
+    mina_brister_lists_an_owners_gaps_worst_first,
     a_system_shows_the_requirements_its_levels_select_and_why,
     an_assessment_is_recorded_refused_when_bad_and_kept_when_the_requirement_stops_applying,
 );

@@ -124,6 +124,24 @@ impl StatusRecord {
         problems
     }
 
+    /// How bad a gap is, for listing the worst first: the shortcoming's severity, then how far from met.
+    pub fn worst_first_rank(&self) -> (u8, u8) {
+        let severity = match self.severity {
+            Some(Severity::Allvarlig) => 4,
+            Some(Severity::Betydande) => 3,
+            Some(Severity::Mattlig) => 2,
+            Some(Severity::Forsumbar) => 1,
+            None => 0,
+        };
+        let status = match self.status {
+            Some(RequirementStatus::EjUppfyllt) => 3,
+            Some(RequirementStatus::DelvisUppfyllt) => 2,
+            None | Some(RequirementStatus::EjBedomd) => 1,
+            Some(RequirementStatus::Uppfyllt | RequirementStatus::EjTillampligt) => 0,
+        };
+        (severity, status)
+    }
+
     /// Whether this is a gap: an applicable requirement not met, or met with a shortcoming.
     pub fn is_gap(&self) -> bool {
         match self.status {

@@ -44,6 +44,24 @@ pub async fn of_system(
         .collect())
 }
 
+/// The recorded statuses of several systems, by system and requirement id.
+pub async fn of_systems(
+    db: &impl ConnectionTrait,
+    system_ids: &[i64],
+) -> Result<BTreeMap<(i64, String), requirement_status::Model>, StoreError> {
+    let mut found = BTreeMap::new();
+    for chunk in system_ids.chunks(crate::inventory::BATCH) {
+        for row in requirement_status::Entity::find()
+            .filter(requirement_status::Column::SystemId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            found.insert((row.system_id, row.requirement_id.clone()), row);
+        }
+    }
+    Ok(found)
+}
+
 fn snapshot(row: &requirement_status::Model) -> serde_json::Value {
     json!({
         "system": row.system_id,

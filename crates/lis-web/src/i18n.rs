@@ -440,6 +440,18 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Bedömningar av krav som inte längre gäller",
         "Assessments of requirements that no longer apply",
     ),
+    ("gaps_mine_title", "Mina brister", "My gaps"),
+    (
+        "gaps_mine_intro",
+        "Kraven som dina system ska uppfylla men som inte är uppfyllda, inte bedömda eller uppfyllda med brist, de allvarligaste först. Systemen är de där du är objektsägare, förvaltningsledare eller systemförvaltare.",
+        "The requirements your systems must meet that are not met, not assessed, or met with a shortcoming, the most serious first. The systems are those where you are objektsägare, förvaltningsledare or systemförvaltare.",
+    ),
+    ("gaps_count", "brister i", "gaps in"),
+    ("gaps_systems", "system", "systems"),
+    ("gaps_overdue", "försenade", "overdue"),
+    ("gaps_overdue_tag", "försenad", "overdue"),
+    ("gaps_system", "System", "System"),
+    ("gaps_requirement", "Krav", "Requirement"),
     ("types_title", "Informationstyper", "Information types"),
     (
         "types_intro",

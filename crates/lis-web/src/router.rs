@@ -54,6 +54,7 @@ fn routes(demo: bool) -> Routes {
         .add(Method::GET, "/", get(home::home))
         .add(Method::GET, "/me", get(account::me))
         .add(Method::GET, "/mine", get(inventory::mine))
+        .add(Method::GET, "/mine/gaps", get(requirements::my_gaps))
         // The inventory
         .add(Method::GET, "/inventory", get(inventory::overview))
         .add(Method::GET, "/inventory/export.csv", get(inventory_io::export_csv))

@@ -7,6 +7,8 @@ import { collectConsoleErrors, expectNoAccessibilityViolations, screenshots, sig
 test('an informationsägare classifies through the questions and the system shows the new levels and why', async ({
   page,
 }) => {
+  // A long walk with an axe check on every page, the system's requirement list among them.
+  test.setTimeout(90_000);
   const errors = collectConsoleErrors(page);
   // She has no role: her own informationsmängder are on "Mina objekt".
   await signInAs(page, 'Maria Johansson', '/mine');
@@ -55,6 +57,12 @@ test('an informationsägare classifies through the questions and the system show
   await page.goBack();
   await page.getByRole('link', { name: 'Historik' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Historik: Orosanmälningar om barn');
+  await expectNoAccessibilityViolations(page);
+
+  // Her systems' gaps, the worst first.
+  await page.getByRole('link', { name: 'Mina brister' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Mina brister');
+  await expect(page.getByRole('status')).toContainText('brister i');
   await expectNoAccessibilityViolations(page);
   expect(errors).toEqual([]);
 });

@@ -345,3 +345,92 @@ pub async fn record(
     let view = requirements_view(&state, &user, env.lang, &item, Some((requirement_id, shown)), false).await?;
     Ok((status, page::render(&state, &env, "system_requirements.html", &view)?).into_response())
 }
+
+/// One gap on "Mina brister".
+#[derive(Serialize)]
+struct GapRow {
+    system_id: i64,
+    system: String,
+    requirement: String,
+    text: String,
+    status_label: String,
+    severity_label: String,
+    due: String,
+    overdue: bool,
+}
+
+#[derive(Serialize)]
+struct MyGapsView {
+    systems: usize,
+    gaps: Vec<GapRow>,
+    by_severity: Vec<(String, usize)>,
+    overdue: usize,
+}
+
+/// `GET /mine/gaps` ("Mina brister"): the gaps of every system the visitor is named on (as objektsägare,
+/// förvaltningsledare or systemförvaltare), the worst first: by *brist*, then by how far from met.
+pub async fn my_gaps(State(state): State<AppState>, user: CurrentUser, env: PageEnv) -> Result<Response, WebError> {
+    user.authorize(&state, lis_domain::Action::View, lis_domain::Resource::OwnAccount)
+        .await?;
+    let organisation_id = user.0.person.organisation_id;
+    let systems: Vec<inventory_item::Model> = lis_store::inventory::mine(&state.db, organisation_id, user.0.person.id)
+        .await?
+        .into_iter()
+        .filter(|item| lis_store::inventory::kind_of(item) == ItemKind::System)
+        .collect();
+    let ids: Vec<i64> = systems.iter().map(|s| s.id).collect();
+    let recorded = lis_store::requirement_status::of_systems(&state.db, &ids).await?;
+    let not_in_use = lis_store::soa::controls_not_in_use(&state.db, organisation_id).await?;
+    let today = chrono::Utc::now().date_naive();
+    let mut ranked = Vec::new();
+    for system in &systems {
+        let profile = system_profile(&state, system.id).await?;
+        for requirement in state.catalog.applicable_in_use(&profile, &not_in_use) {
+            let row = recorded.get(&(system.id, requirement.id.clone()));
+            let record = row.map(lis_store::requirement_status::record_of).unwrap_or_default();
+            if !record.is_gap() {
+                continue;
+            }
+            let status = record.status.unwrap_or(RequirementStatus::EjBedomd);
+            let text = match env.lang {
+                Lang::Sv => requirement.text.sv.clone(),
+                Lang::En => requirement.text.en.clone(),
+            };
+            let gap = GapRow {
+                system_id: system.id,
+                system: system.name.clone(),
+                requirement: requirement.id.clone(),
+                text,
+                status_label: word(env.lang, status.swedish(), status.english()).to_owned(),
+                severity_label: record
+                    .severity
+                    .map(|s| word(env.lang, s.swedish(), s.english()).to_owned())
+                    .unwrap_or_default(),
+                due: record.due.map(|d| d.to_string()).unwrap_or_default(),
+                overdue: record.due.is_some_and(|due| due < today),
+            };
+            ranked.push((record.worst_first_rank(), record.severity, gap));
+        }
+    }
+    ranked.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| a.2.system.cmp(&b.2.system))
+            .then_with(|| a.2.requirement.cmp(&b.2.requirement))
+    });
+    let by_severity = Severity::ALL
+        .iter()
+        .rev()
+        .map(|severity| {
+            let label = word(env.lang, severity.swedish(), severity.english()).to_owned();
+            (label, ranked.iter().filter(|(_, s, _)| *s == Some(*severity)).count())
+        })
+        .collect();
+    let gaps: Vec<GapRow> = ranked.into_iter().map(|(_, _, gap)| gap).collect();
+    let view = MyGapsView {
+        systems: systems.len(),
+        overdue: gaps.iter().filter(|g| g.overdue).count(),
+        by_severity,
+        gaps,
+    };
+    Ok(page::render(&state, &env, "my_gaps.html", &view)?.into_response())
+}
