@@ -22,7 +22,9 @@ use crate::StoreError;
 use crate::audit::ChangeContext;
 use crate::classification::{self, Model, Status};
 use crate::entity::{classification as classification_row, information_type, inventory_item};
-use crate::inventory_import::{ImportReport, Outcome, RowKind, RowProblem, RowReport, unneutralise};
+use crate::inventory_import::{
+    ImportReport, Outcome, RowKind, RowProblem, RowReport, has_no_rows, in_sheet, match_headings, row_cells,
+};
 
 /// A column of the classification layout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -188,71 +190,34 @@ impl Read {
 /// report.
 fn read_sheets(sheets: &[Sheet], report: &mut ImportReport) -> Vec<Read> {
     let mut rows = Vec::new();
-    if sheets.iter().all(|sheet| sheet.rows.is_empty()) {
-        report
-            .file_problems
-            .push("Filen har en rubrikrad men inga rader med uppgifter.".to_owned());
+    if has_no_rows(sheets, report) {
         return rows;
     }
     for sheet in sheets.iter().filter(|sheet| !sheet.rows.is_empty()) {
-        let in_sheet = |text: String| match &sheet.name {
-            Some(name) => format!("Bladet {name}: {text}"),
-            None => text,
-        };
-        let mut columns = Vec::new();
-        let mut seen = BTreeSet::new();
-        for heading in &sheet.headers {
-            let column = Column::from_heading(heading);
-            match column {
-                Some(column) if !seen.insert(column) => report
-                    .file_problems
-                    .push(in_sheet(format!("kolumnen ”{}” finns två gånger.", heading.trim()))),
-                Some(_) => {}
-                None if heading.trim().is_empty() => {}
-                None => report.unknown_columns.push(heading.trim().to_owned()),
-            }
-            columns.push(column);
-        }
+        let (columns, seen) = match_headings(sheet, Column::from_heading, report);
         if !seen.contains(&Column::Name) && !seen.contains(&Column::ExternalId) {
-            report.file_problems.push(in_sheet(
-                "kolumnen ”Informationsmängd” (eller ”Externt id”) saknas; den säger vilken informationsmängd raden klassar."
-                    .to_owned(),
-            ));
+            let text = "kolumnen ”Informationsmängd” (eller ”Externt id”) saknas; den säger vilken informationsmängd \
+                        raden klassar.";
+            report.file_problems.push(in_sheet(sheet, text.to_owned()));
         }
         for aspect in [Aspect::K, Aspect::R, Aspect::T] {
             if !seen.contains(&Column::Level(aspect)) {
-                report
-                    .file_problems
-                    .push(in_sheet(format!("kolumnen ”{aspect}” saknas.")));
+                let text = format!("kolumnen ”{aspect}” saknas.");
+                report.file_problems.push(in_sheet(sheet, text));
             }
         }
         for row in &sheet.rows {
-            let mut cells = BTreeMap::new();
-            for (index, column) in columns.iter().enumerate() {
-                if let Some(column) = column {
-                    let value = row.cells.get(index).map(|c| unneutralise(c.trim())).unwrap_or_default();
-                    cells.insert(*column, (sheet.headers[index].trim().to_owned(), value));
-                }
-            }
+            let (cells, problem) = row_cells(sheet, &columns, row);
             let name = cells
                 .get(&Column::Name)
                 .or_else(|| cells.get(&Column::ExternalId))
                 .map(|(_, v)| v.clone())
                 .unwrap_or_default();
-            let outcome = if row.cells.len() == sheet.headers.len() {
-                Outcome::Unchanged
-            } else {
-                Outcome::Rejected {
-                    problems: vec![RowProblem {
-                        column: String::new(),
-                        value: String::new(),
-                        reason: format!(
-                            "raden har {} fält men rubrikraden har {}.",
-                            row.cells.len(),
-                            sheet.headers.len()
-                        ),
-                    }],
-                }
+            let outcome = match problem {
+                None => Outcome::Unchanged,
+                Some(problem) => Outcome::Rejected {
+                    problems: vec![problem],
+                },
             };
             rows.push(Read {
                 report: report.rows.len(),

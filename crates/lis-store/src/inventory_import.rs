@@ -419,37 +419,86 @@ impl Stored {
     }
 }
 
-/// The outcome of reading the sheets: the drafts and the report rows, or file problems.
-fn read_sheets(sheets: &[Sheet], report: &mut ImportReport) -> Vec<Draft> {
-    let mut drafts = Vec::new();
-    if sheets.iter().all(|sheet| sheet.rows.is_empty()) {
+/// `text` about `sheet`, prefixed with the sheet's name when it has one (a workbook's).
+pub(crate) fn in_sheet(sheet: &Sheet, text: String) -> String {
+    match &sheet.name {
+        Some(name) => format!("Bladet {name}: {text}"),
+        None => text,
+    }
+}
+
+/// Whether every sheet is a header without rows; then that is the report's file problem.
+pub(crate) fn has_no_rows(sheets: &[Sheet], report: &mut ImportReport) -> bool {
+    let empty = sheets.iter().all(|sheet| sheet.rows.is_empty());
+    if empty {
         report
             .file_problems
             .push("Filen har en rubrikrad men inga rader med uppgifter.".to_owned());
+    }
+    empty
+}
+
+/// A sheet's headings matched to the columns an importer knows (`from_heading`): each heading's column, none when
+/// it is empty or unknown, and the columns found. A column given twice is a file problem and an unknown heading is
+/// listed, both in `report`.
+pub(crate) fn match_headings<C: Copy + Ord>(
+    sheet: &Sheet,
+    from_heading: impl Fn(&str) -> Option<C>,
+    report: &mut ImportReport,
+) -> (Vec<Option<C>>, BTreeSet<C>) {
+    let mut columns = Vec::new();
+    let mut seen = BTreeSet::new();
+    for heading in &sheet.headers {
+        let column = from_heading(heading);
+        match column {
+            Some(column) if !seen.insert(column) => {
+                let text = format!("kolumnen ”{}” finns två gånger.", heading.trim());
+                report.file_problems.push(in_sheet(sheet, text));
+            }
+            Some(_) => {}
+            None if heading.trim().is_empty() => {}
+            None => report.unknown_columns.push(heading.trim().to_owned()),
+        }
+        columns.push(column);
+    }
+    (columns, seen)
+}
+
+/// The cells of `row` by column: the heading as written and the value, trimmed and as written before an export
+/// neutralised it; and the problem of a row with another number of fields than the header, if it has one.
+pub(crate) fn row_cells<C: Copy + Ord>(
+    sheet: &Sheet,
+    columns: &[Option<C>],
+    row: &lis_sheets::Row,
+) -> (BTreeMap<C, (String, String)>, Option<RowProblem>) {
+    let mut cells = BTreeMap::new();
+    for (index, column) in columns.iter().enumerate() {
+        if let Some(column) = column {
+            let value = row.cells.get(index).map(|c| unneutralise(c.trim())).unwrap_or_default();
+            cells.insert(*column, (sheet.headers[index].trim().to_owned(), value));
+        }
+    }
+    let problem = (row.cells.len() != sheet.headers.len()).then(|| RowProblem {
+        column: String::new(),
+        value: String::new(),
+        reason: format!(
+            "raden har {} fält men rubrikraden har {}.",
+            row.cells.len(),
+            sheet.headers.len()
+        ),
+    });
+    (cells, problem)
+}
+
+/// The outcome of reading the sheets: the drafts and the report rows, or file problems.
+fn read_sheets(sheets: &[Sheet], report: &mut ImportReport) -> Vec<Draft> {
+    let mut drafts = Vec::new();
+    if has_no_rows(sheets, report) {
         return drafts;
     }
     for sheet in sheets.iter().filter(|sheet| !sheet.rows.is_empty()) {
-        let sheet_name = sheet.name.clone();
-        let in_sheet = |text: String| match &sheet_name {
-            Some(name) => format!("Bladet {name}: {text}"),
-            None => text,
-        };
-        let mut columns: Vec<Option<Column>> = Vec::new();
-        let mut seen = BTreeSet::new();
-        for heading in &sheet.headers {
-            let column = Column::from_heading(heading);
-            match column {
-                Some(column) if !seen.insert(column) => {
-                    report
-                        .file_problems
-                        .push(in_sheet(format!("kolumnen ”{}” finns två gånger.", heading.trim())));
-                }
-                Some(_) => {}
-                None if heading.trim().is_empty() => {}
-                None => report.unknown_columns.push(heading.trim().to_owned()),
-            }
-            columns.push(column);
-        }
+        let in_sheet = |text: String| in_sheet(sheet, text);
+        let (columns, seen) = match_headings(sheet, Column::from_heading, report);
         let sheet_kind = sheet.name.as_deref().and_then(RowKind::from_label);
         if !seen.contains(&Column::Field(Field::Name)) {
             report
@@ -464,25 +513,8 @@ fn read_sheets(sheets: &[Sheet], report: &mut ImportReport) -> Vec<Draft> {
             ));
         }
         for row in &sheet.rows {
-            let mut problems = Vec::new();
-            if row.cells.len() != sheet.headers.len() {
-                problems.push(RowProblem {
-                    column: String::new(),
-                    value: String::new(),
-                    reason: format!(
-                        "raden har {} fält men rubrikraden har {}.",
-                        row.cells.len(),
-                        sheet.headers.len()
-                    ),
-                });
-            }
-            let mut cells = BTreeMap::new();
-            for (index, column) in columns.iter().enumerate() {
-                if let Some(column) = column {
-                    let value = row.cells.get(index).map(|c| unneutralise(c.trim())).unwrap_or_default();
-                    cells.insert(*column, (sheet.headers[index].trim().to_owned(), value));
-                }
-            }
+            let (cells, problem) = row_cells(sheet, &columns, row);
+            let mut problems: Vec<RowProblem> = problem.into_iter().collect();
             let kind_text = cells.get(&Column::Kind).map(|(_, v)| v.clone());
             let kind = match &kind_text {
                 Some(text) if !text.is_empty() => RowKind::from_label(text),

@@ -188,10 +188,15 @@ impl lis_store::inventory_import::Progress for StderrProgress {
     }
 }
 
+/// The sheets of a CSV or XLSX file, or why it cannot be read.
+fn read_sheets(file: &Path) -> Result<Vec<lis_sheets::Sheet>> {
+    let bytes = std::fs::read(file).map_err(|e| anyhow!("cannot read {} ({e})", file.display()))?;
+    lis_sheets::read(&bytes).map_err(|e| anyhow!("{}: {}", file.display(), e.message_sv()))
+}
+
 /// `lis import inventory FILE [--dry-run]`: the import's report on standard output; exit 1 when a row is refused.
 async fn import_inventory(file: &Path, dry_run: bool, storage: &crate::cli::StorageArgs) -> Result<()> {
-    let bytes = std::fs::read(file).map_err(|e| anyhow!("cannot read {} ({e})", file.display()))?;
-    let sheets = lis_sheets::read(&bytes).map_err(|e| anyhow!("{}: {}", file.display(), e.message_sv()))?;
+    let sheets = read_sheets(file)?;
     let (db, organisation_id) = open_organisation(storage).await?;
     let report = if dry_run {
         lis_store::inventory_import::plan(&db, organisation_id, &sheets, &StderrProgress)
@@ -241,8 +246,7 @@ async fn import_classifications(
     decided_by: Option<&str>,
     storage: &crate::cli::StorageArgs,
 ) -> Result<()> {
-    let bytes = std::fs::read(file).map_err(|e| anyhow!("cannot read {} ({e})", file.display()))?;
-    let sheets = lis_sheets::read(&bytes).map_err(|e| anyhow!("{}: {}", file.display(), e.message_sv()))?;
+    let sheets = read_sheets(file)?;
     let (db, organisation_id) = open_organisation(storage).await?;
     let catalog = lis_catalog::shipped().map_err(|_| anyhow!("the shipped catalogue has problems"))?;
     let model = lis_store::classification::Model {

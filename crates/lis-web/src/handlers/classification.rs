@@ -341,8 +341,8 @@ pub async fn section(
             view.levels = system_levels(state, env.lang, model, item.id).await?;
             view.separate_analysis = view.levels.iter().any(|l| l.effective >= SEPARATE_ANALYSIS_LEVEL);
             let profile = super::requirements::system_profile(state, item.id).await?;
-            let (applicable, _) = super::requirements::applicable_count(state, item.organisation_id, &profile).await?;
-            view.requirement_count = Some(applicable);
+            view.requirement_count =
+                Some(super::requirements::applicable_count(state, item.organisation_id, &profile).await?);
         }
     }
     Ok(Some(view))

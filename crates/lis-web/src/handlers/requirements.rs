@@ -40,15 +40,14 @@ pub(crate) async fn system_profile(state: &AppState, system_id: i64) -> Result<P
     ))
 }
 
-/// How many requirements apply to `profile` in the organisation, and how many more the SoA leaves out.
+/// How many requirements apply to `profile` in the organisation, the SoA's measures not in use left out.
 pub(crate) async fn applicable_count(
     state: &AppState,
     organisation_id: i64,
     profile: &Profile,
-) -> Result<(usize, usize), WebError> {
+) -> Result<usize, WebError> {
     let not_in_use = lis_store::soa::controls_not_in_use(&state.db, organisation_id).await?;
-    let applicable = state.catalog.applicable_in_use(profile, &not_in_use).len();
-    Ok((applicable, state.catalog.applicable(profile).len() - applicable))
+    Ok(state.catalog.applicable_in_use(profile, &not_in_use).len())
 }
 
 /// How a system meets one requirement, as its page shows it and its form edits it.
