@@ -8,6 +8,7 @@ mod authorization;
 mod catalog;
 mod classification;
 mod classification_io;
+mod gap_report;
 mod home;
 mod inventory;
 mod probes;

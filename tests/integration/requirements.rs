@@ -23,23 +23,32 @@ async fn system_at(app: &TestApp, person: i64, levels: [u8; 4]) -> i64 {
 
 /// [`system_at`], with `manager` as its systemförvaltare.
 async fn managed_system_at(app: &TestApp, person: i64, levels: [u8; 4], manager: Option<i64>) -> i64 {
+    let fields = ItemFields {
+        name: format!("Kravsystem {levels:?} {manager:?}"),
+        system_manager_person_id: manager,
+        ..ItemFields::default()
+    };
+    system_with(app, person, levels, fields).await
+}
+
+/// A system with `fields` holding one informationsmängd classified at `levels` (K, R, T, S), decided by `person`:
+/// the system's id.
+pub(crate) async fn system_with(app: &TestApp, person: i64, levels: [u8; 4], fields: ItemFields) -> i64 {
     let organisation_id = app.organisation_id().await;
     let ctx = ChangeContext::person(person, None);
     let txn = app.db.begin_change().await.expect("begin");
-    let create = async |kind, name: &str| {
-        let fields = ItemFields {
-            name: name.to_owned(),
-            system_manager_person_id: manager.filter(|_| kind == ItemKind::System),
-            ..ItemFields::default()
-        };
-        inventory::create(&txn, &ctx, organisation_id, kind, fields)
-            .await
-            .expect("create")
-            .id
+    let information_set = ItemFields {
+        name: format!("Kravmängd {}", fields.name),
+        ..ItemFields::default()
     };
-    let name = format!("Kravsystem {levels:?} {manager:?}");
-    let system = create(ItemKind::System, &name).await;
-    let information = create(ItemKind::InformationSet, &format!("Kravmängd {levels:?} {manager:?}")).await;
+    let system = inventory::create(&txn, &ctx, organisation_id, ItemKind::System, fields)
+        .await
+        .expect("create the system")
+        .id;
+    let information = inventory::create(&txn, &ctx, organisation_id, ItemKind::InformationSet, information_set)
+        .await
+        .expect("create the informationsmängd")
+        .id;
     inventory::relate(&txn, &ctx, organisation_id, RelationKind::HeldBy, information, system)
         .await
         .expect("relate");

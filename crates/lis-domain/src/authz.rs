@@ -159,6 +159,12 @@ pub enum Resource {
     LevelLowering,
     /// The common information types: everyone with a role reads them, the CISO decides them.
     InformationTypes,
+    /// The gap analysis of many systems (per org unit, per objektsägare, the whole organisation) and its reports:
+    /// the CISO, IT and auditors read it for the whole organisation; anyone reads it for their own objects.
+    GapReport {
+        /// Whether the report is limited to the objects of the person reading it (as objektsägare).
+        own: bool,
+    },
 }
 
 /// Why a request was refused.
@@ -187,6 +193,7 @@ pub fn authorize(principal: &Principal, action: Action, resource: Resource) -> R
     }
     // Those named on a record see and change it, with or without a role: that is what being objektsägare means.
     if resource == (Resource::InventoryItem { responsible: true })
+        || resource == (Resource::GapReport { own: true })
         || resource
             == (Resource::ClassificationDecision {
                 information_owner: true,
@@ -212,6 +219,8 @@ pub fn authorize(principal: &Principal, action: Action, resource: Resource) -> R
         (Resource::Inventory | Resource::InventoryItem { .. }, Change) => wide(Admin) || wide(Ciso) || wide(It),
         (Resource::ClassificationDecision { .. } | Resource::LevelLowering, View) => true,
         (Resource::ClassificationDecision { .. } | Resource::LevelLowering, Change) => wide(Ciso),
+        (Resource::GapReport { .. }, View) => wide(Ciso) || wide(It) || wide(Auditor),
+        (Resource::GapReport { .. }, Change) => false,
     };
     // A role limited to an org unit reads the inventory but changes only what its holder is named on; limiting
     // changes to a unit's subtree comes with the classification work, where IT's scope matters.
@@ -366,6 +375,19 @@ mod tests {
     }
 
     #[test]
+    fn the_whole_gap_analysis_is_for_the_ciso_it_and_auditors_and_ones_own_for_anyone() {
+        let whole = Resource::GapReport { own: false };
+        for role in [Role::Ciso, Role::It, Role::Auditor] {
+            assert!(authorize(&person(&[(role, None)]), Action::View, whole).is_ok());
+            assert!(authorize(&person(&[(role, None)]), Action::Change, whole).is_err());
+        }
+        assert!(authorize(&person(&[(Role::Admin, None)]), Action::View, whole).is_err());
+        assert!(authorize(&person(&[(Role::Ciso, Some(3))]), Action::View, whole).is_err());
+        assert_eq!(authorize(&person(&[]), Action::View, whole), Err(Denied::NoRole));
+        assert!(authorize(&person(&[]), Action::View, Resource::GapReport { own: true }).is_ok());
+    }
+
+    #[test]
     fn a_person_without_roles_is_told_so_but_may_see_their_own_account() {
         let nobody = person(&[]);
         assert_eq!(
@@ -436,6 +458,7 @@ mod tests {
     #[test]
     fn a_token_holds_its_one_role_for_the_whole_organisation() {
         let token = Principal::for_token(9, Role::It);
+        assert!(authorize(&token, Action::View, Resource::GapReport { own: false }).is_ok());
         assert!(token.has_organisation_wide(Role::It));
         assert!(!token.has_role(Role::Admin));
         assert!(authorize(&token, Action::Change, Resource::Inventory).is_ok());

@@ -152,6 +152,24 @@ impl StatusRecord {
     }
 }
 
+/// The recorded statuses of systems: by system id, then by requirement id. A pair with none is *ej bedömd*.
+pub type Statuses = std::collections::HashMap<i64, std::collections::HashMap<String, StatusRecord>>;
+
+/// What the gap analysis needs to know of one system in use: where it belongs and the levels it protects at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SystemFacts {
+    /// The system's id.
+    pub id: i64,
+    /// The system's name.
+    pub name: String,
+    /// The org unit of its förvaltningsobjekt, if any.
+    pub org_unit_id: Option<i64>,
+    /// The objektsägare of its förvaltningsobjekt, if any.
+    pub owner_person_id: Option<i64>,
+    /// Its effective levels.
+    pub profile: crate::aspect::Profile,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

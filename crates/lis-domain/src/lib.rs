@@ -11,6 +11,7 @@ pub mod classification;
 pub mod gap;
 pub mod inheritance;
 pub mod inventory;
+pub mod law;
 pub mod org;
 pub mod rule;
 pub mod soa;

@@ -4,6 +4,7 @@
 //! opens directly (semicolons, UTF-8 with a byte-order mark); [`Table::to_xlsx`] writes a workbook. Both neutralise
 //! cells that a spreadsheet would read as a formula. Errors: [`ReportError`].
 
+pub mod gaps;
 mod soa;
 
 pub use soa::{SoaCell, soa_table};

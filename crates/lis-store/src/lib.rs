@@ -16,6 +16,7 @@ pub mod database;
 pub mod demo;
 pub mod entity;
 mod error;
+pub mod gaps;
 pub mod information_types;
 pub mod inventory;
 pub mod inventory_export;

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod catalogues;
 pub mod classification;
 pub mod classification_io;
+pub mod gaps;
 pub mod health;
 pub mod home;
 pub mod information_types;

@@ -10,6 +10,7 @@ mod download;
 mod error;
 mod form;
 mod handlers;
+mod heatmap;
 pub mod i18n;
 mod import_jobs;
 pub mod inventory_files;

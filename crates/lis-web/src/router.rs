@@ -12,7 +12,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::api;
 use crate::handlers::{
-    account, admin, api_tokens, auth, catalog, catalogues, classification, classification_io, health, home,
+    account, admin, api_tokens, auth, catalog, catalogues, classification, classification_io, gaps, health, home,
     information_types, inventory, inventory_io, requirements, soa, statics,
 };
 use crate::middleware::{self, REQUEST_ID_HEADER};
@@ -54,7 +54,11 @@ fn routes(demo: bool) -> Routes {
         .add(Method::GET, "/", get(home::home))
         .add(Method::GET, "/me", get(account::me))
         .add(Method::GET, "/mine", get(inventory::mine))
-        .add(Method::GET, "/mine/gaps", get(requirements::my_gaps))
+        .add(Method::GET, "/mine/gaps", get(gaps::my_gaps))
+        // The gap analysis
+        .add(Method::GET, "/gaps", get(gaps::report_page))
+        .add(Method::GET, "/gaps/report.csv", get(gaps::report_csv))
+        .add(Method::GET, "/gaps/report.xlsx", get(gaps::report_xlsx))
         // The inventory
         .add(Method::GET, "/inventory", get(inventory::overview))
         .add(Method::GET, "/inventory/export.csv", get(inventory_io::export_csv))

@@ -7,10 +7,18 @@ use chrono::{DateTime, Utc};
 /// The offset follows Swedish summer time (CEST from the last Sunday of March to the last Sunday of October, 01:00
 /// UTC), which is what Europe/Stockholm observes; a time-zone database would add a dependency for this one rule.
 pub fn local(t: DateTime<Utc>) -> String {
+    swedish(t).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Today's date in Sweden: what decides whether something is overdue.
+pub fn today() -> chrono::NaiveDate {
+    swedish(Utc::now()).date_naive()
+}
+
+/// A UTC time moved to Swedish local time (still typed as UTC, for formatting).
+fn swedish(t: DateTime<Utc>) -> DateTime<Utc> {
     let offset_hours = if is_swedish_summer_time(t) { 2 } else { 1 };
-    (t + chrono::Duration::hours(offset_hours))
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    t + chrono::Duration::hours(offset_hours)
 }
 
 fn is_swedish_summer_time(t: DateTime<Utc>) -> bool {

@@ -1041,41 +1041,13 @@ pub async fn review(State(state): State<AppState>, user: CurrentUser, env: PageE
 
 // --- Overview ---------------------------------------------------------------------------------------------------
 
-/// One cell of the heatmap: how many systems are at a level of an aspect, and where it is drawn.
-#[derive(Serialize)]
-struct CellView {
-    level: u8,
-    count: u64,
-    x: u32,
-    y: u32,
-    /// Shade 0 (none) to 4 (most systems), from the count's share of the row; the number is always written too.
-    shade: u8,
-}
-
-#[derive(Serialize)]
-struct RowOfCells {
-    letter: char,
-    aspect: String,
-    y: u32,
-    cells: Vec<CellView>,
-}
-
 #[derive(Serialize)]
 struct OverviewView {
     systems: u64,
-    rows: Vec<RowOfCells>,
-    levels: Vec<LevelOption>,
-    width: u32,
-    height: u32,
+    heatmap: crate::heatmap::Heatmap,
     units: Vec<super::inventory::ChoiceView>,
     people: Vec<super::inventory::ChoiceView>,
 }
-
-/// Where the heatmap's cells are drawn: a label column, then a column per level.
-const LABEL_WIDTH: u32 = 170;
-const CELL_WIDTH: u32 = 110;
-const CELL_HEIGHT: u32 = 48;
-const HEADER_HEIGHT: u32 = 40;
 
 /// `GET /classification/overview`: systems by aspect and level as a server-drawn heatmap with the numbers written
 /// in every cell (and the same as a table), filtered by org unit and person.
@@ -1093,45 +1065,35 @@ pub async fn overview(
     let mut query = params.query(ItemKind::System, &names.units, &tree);
     query.search = None;
     let heatmap = lis_store::levels::heatmap(&state.db, organisation_id, &query).await?;
-    let rows: Vec<RowOfCells> = aspects(model)
+    let count = |aspect: Aspect, level: u8| heatmap.counts.get(&(aspect, level)).copied().unwrap_or(0);
+    let rows = aspects(model)
         .into_iter()
-        .zip(0_u32..)
-        .map(|(aspect, row)| {
+        .map(|aspect| {
             let row_max = (0..=model.max_level)
-                .map(|level| heatmap.counts.get(&(aspect, level)).copied().unwrap_or(0))
+                .map(|level| count(aspect, level))
                 .max()
                 .unwrap_or(0);
-            RowOfCells {
-                letter: aspect.letter(),
-                aspect: aspect_name(&state, env.lang, aspect),
-                y: HEADER_HEIGHT + row * CELL_HEIGHT,
-                cells: (0..=model.max_level)
-                    .map(|level| {
-                        let count = heatmap.counts.get(&(aspect, level)).copied().unwrap_or(0);
-                        CellView {
-                            level,
-                            count,
-                            x: LABEL_WIDTH + u32::from(level) * CELL_WIDTH,
-                            y: HEADER_HEIGHT + row * CELL_HEIGHT,
-                            shade: if count == 0 || row_max == 0 {
-                                0
-                            } else {
-                                u8::try_from((count * 4).div_ceil(row_max)).unwrap_or(4).clamp(1, 4)
-                            },
-                        }
-                    })
-                    .collect(),
-            }
+            let cells = (0..=model.max_level)
+                .map(|level| {
+                    (
+                        count(aspect, level).to_string(),
+                        crate::heatmap::shade(count(aspect, level), row_max),
+                    )
+                })
+                .collect();
+            (
+                format!("{} {}", aspect.letter(), aspect_name(&state, env.lang, aspect)),
+                cells,
+            )
         })
         .collect();
-    let width = LABEL_WIDTH + (u32::from(model.max_level) + 1) * CELL_WIDTH;
-    let height = HEADER_HEIGHT + u32::try_from(rows.len()).unwrap_or(4) * CELL_HEIGHT;
+    let columns = level_options(&state, env.lang, model, None)
+        .into_iter()
+        .map(|level| level.label)
+        .collect();
     let view = OverviewView {
         systems: heatmap.systems,
-        rows,
-        levels: level_options(&state, env.lang, model, None),
-        width,
-        height,
+        heatmap: crate::heatmap::Heatmap::new(columns, rows),
         units: super::inventory::unit_choices(&names.units, query.org_units.as_ref().and_then(|u| u.first().copied())),
         people: super::inventory::person_choices(&names.people, query.person_id),
     };

@@ -1,0 +1,618 @@
+//! The gap analysis in numbers: for every system in use, the requirements its levels select (less the measures the
+//! SoA leaves out) against how it meets them, counted for the whole organisation, per org unit, per objektsägare,
+//! per control theme, per org unit and theme, and per measure of cybersäkerhetslagen 2 kap. 3 §; and the same as
+//! tables for CSV and XLSX.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use lis_catalog::{Catalog, Requirement};
+use lis_domain::aspect::Profile;
+use lis_domain::gap::{RequirementStatus, Severity, StatusRecord, Statuses, SystemFacts};
+use lis_domain::law::CYBERSAKERHETSLAGEN_MEASURES;
+
+use crate::Table;
+
+/// Counts over a set of (system, applicable requirement) pairs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Pairs counted.
+    pub applicable: u64,
+    /// Pairs met: *uppfyllt* without a *brist*, or *ej tillämpligt*.
+    pub met: u64,
+    /// The pairs' total weight: each weighs the system's highest level among the aspects the requirement protects
+    /// (at least 1), so a requirement of a system at level 3 counts three times one at level 1.
+    pub weight: u64,
+    /// The weight of the pairs met.
+    pub weighted_met: u64,
+    /// Pairs not yet assessed (*ej bedömd*).
+    pub not_assessed: u64,
+    /// Gaps by *brist*, in the order of [`Severity::ALL`] (försumbar first); gaps without one are not counted here.
+    pub by_severity: [u64; 4],
+    /// Gaps whose due date has passed.
+    pub overdue: u64,
+}
+
+impl Tally {
+    /// Counts one pair.
+    fn count(&mut self, record: Option<&StatusRecord>, weight: u64, today: NaiveDate) {
+        self.applicable += 1;
+        self.weight += weight;
+        let Some(record) = record else {
+            self.not_assessed += 1;
+            return;
+        };
+        if !record.is_gap() {
+            self.met += 1;
+            self.weighted_met += weight;
+            return;
+        }
+        if matches!(record.status, None | Some(RequirementStatus::EjBedomd)) {
+            self.not_assessed += 1;
+        }
+        if let Some(severity) = record.severity {
+            self.by_severity[severity_index(severity)] += 1;
+        }
+        if record.due.is_some_and(|due| due < today) {
+            self.overdue += 1;
+        }
+    }
+
+    /// Adds another tally's counts to this one.
+    pub fn merge(&mut self, other: &Tally) {
+        self.applicable += other.applicable;
+        self.met += other.met;
+        self.weight += other.weight;
+        self.weighted_met += other.weighted_met;
+        self.not_assessed += other.not_assessed;
+        for (mine, theirs) in self.by_severity.iter_mut().zip(other.by_severity) {
+            *mine += theirs;
+        }
+        self.overdue += other.overdue;
+    }
+
+    /// The gaps: pairs not met.
+    pub fn gaps(&self) -> u64 {
+        self.applicable - self.met
+    }
+
+    /// The share of pairs met in whole percent, rounded down so that 100 means nothing is left; none when nothing
+    /// applies.
+    pub fn percent_met(&self) -> Option<u64> {
+        percent(self.met, self.applicable)
+    }
+
+    /// The share of the weight met in whole percent, rounded down; none when nothing applies.
+    pub fn weighted_percent_met(&self) -> Option<u64> {
+        percent(self.weighted_met, self.weight)
+    }
+}
+
+fn percent(part: u64, whole: u64) -> Option<u64> {
+    (whole > 0).then(|| part * 100 / whole)
+}
+
+fn severity_index(severity: Severity) -> usize {
+    Severity::ALL.iter().position(|s| *s == severity).unwrap_or(0)
+}
+
+/// The gap analysis of a set of systems.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GapAnalysis {
+    /// The systems analysed.
+    pub systems: usize,
+    /// Systems with a level that routes to a separate analysis: they get no requirements here.
+    pub separate_analysis: usize,
+    /// Everything.
+    pub whole: Tally,
+    /// Per system.
+    pub by_system: BTreeMap<i64, Tally>,
+    /// Per org unit of the systems' förvaltningsobjekt, as given in [`SystemFacts::org_unit_id`].
+    pub by_unit: BTreeMap<Option<i64>, Tally>,
+    /// Per objektsägare.
+    pub by_owner: BTreeMap<Option<i64>, Tally>,
+    /// Per control theme id.
+    pub by_theme: BTreeMap<String, Tally>,
+    /// Per org unit and control theme: the heatmap.
+    pub by_unit_and_theme: BTreeMap<(Option<i64>, String), Tally>,
+    /// Per point of cybersäkerhetslagen 2 kap. 3 § (1–10), counting the requirements that cite it.
+    pub by_measure: BTreeMap<u8, Tally>,
+}
+
+/// One applicable requirement as the analysis weighs it.
+struct Weighed<'a> {
+    requirement: &'a Requirement,
+    theme: &'a str,
+    weight: u64,
+}
+
+/// The weight of `requirement` on a system at `profile`: its highest level among the requirement's aspects, at
+/// least 1.
+fn weight_of(requirement: &Requirement, profile: &Profile) -> u64 {
+    let highest = requirement
+        .aspects
+        .iter()
+        .map(|aspect| profile.level(*aspect))
+        .max()
+        .unwrap_or(0);
+    u64::from(highest.max(1))
+}
+
+/// What applies to systems at one profile, worked out once per profile.
+struct Applicable<'a> {
+    catalog: &'a Catalog,
+    not_in_use: &'a BTreeSet<String>,
+    theme_of: HashMap<&'a str, &'a str>,
+    by_profile: HashMap<Profile, Vec<Weighed<'a>>>,
+}
+
+impl<'a> Applicable<'a> {
+    fn new(catalog: &'a Catalog, not_in_use: &'a BTreeSet<String>) -> Self {
+        Self {
+            catalog,
+            not_in_use,
+            theme_of: catalog
+                .controls
+                .iter()
+                .map(|control| (control.id.as_str(), control.theme.as_str()))
+                .collect(),
+            by_profile: HashMap::new(),
+        }
+    }
+
+    fn at(&mut self, profile: Profile) -> &[Weighed<'a>] {
+        let Self {
+            catalog,
+            not_in_use,
+            theme_of,
+            by_profile,
+        } = self;
+        by_profile.entry(profile).or_insert_with(|| {
+            catalog
+                .applicable_in_use(&profile, not_in_use)
+                .into_iter()
+                .map(|requirement| Weighed {
+                    requirement,
+                    theme: theme_of.get(requirement.control.as_str()).copied().unwrap_or(""),
+                    weight: weight_of(requirement, &profile),
+                })
+                .collect()
+        })
+    }
+}
+
+/// Analyses `systems` against `catalog` without the controls `not_in_use`, with the recorded `statuses`, on `today`
+/// (which decides what is overdue).
+pub fn analyse(
+    catalog: &Catalog,
+    not_in_use: &BTreeSet<String>,
+    systems: &[SystemFacts],
+    statuses: &Statuses,
+    today: NaiveDate,
+) -> GapAnalysis {
+    let mut applicable = Applicable::new(catalog, not_in_use);
+    let no_statuses = HashMap::new();
+    let mut analysis = GapAnalysis {
+        systems: systems.len(),
+        ..GapAnalysis::default()
+    };
+    for system in systems {
+        if system.profile.needs_separate_analysis() {
+            analysis.separate_analysis += 1;
+        }
+        let recorded = statuses.get(&system.id).unwrap_or(&no_statuses);
+        let mut whole = Tally::default();
+        let mut by_theme: BTreeMap<&str, Tally> = BTreeMap::new();
+        let mut by_measure = [Tally::default(); 10];
+        for weighed in applicable.at(system.profile) {
+            let record = recorded.get(&weighed.requirement.id);
+            whole.count(record, weighed.weight, today);
+            by_theme
+                .entry(weighed.theme)
+                .or_default()
+                .count(record, weighed.weight, today);
+            for point in &weighed.requirement.cybersakerhetslagen {
+                if let Some(tally) = by_measure.get_mut(usize::from(*point).wrapping_sub(1)) {
+                    tally.count(record, weighed.weight, today);
+                }
+            }
+        }
+        analysis.whole.merge(&whole);
+        analysis.by_system.insert(system.id, whole);
+        analysis.by_unit.entry(system.org_unit_id).or_default().merge(&whole);
+        analysis
+            .by_owner
+            .entry(system.owner_person_id)
+            .or_default()
+            .merge(&whole);
+        for (theme, tally) in by_theme {
+            analysis.by_theme.entry(theme.to_owned()).or_default().merge(&tally);
+            analysis
+                .by_unit_and_theme
+                .entry((system.org_unit_id, theme.to_owned()))
+                .or_default()
+                .merge(&tally);
+        }
+        for ((point, _, _), tally) in CYBERSAKERHETSLAGEN_MEASURES.iter().zip(&by_measure) {
+            if tally.applicable > 0 {
+                analysis.by_measure.entry(*point).or_default().merge(tally);
+            }
+        }
+    }
+    analysis
+}
+
+/// One gap, as the report lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Gap<'a> {
+    /// The system.
+    pub system: &'a SystemFacts,
+    /// The requirement.
+    pub requirement: &'a Requirement,
+    /// What is recorded, if anything.
+    pub record: Option<&'a StatusRecord>,
+}
+
+impl Gap<'_> {
+    /// The rank for listing the worst first (see [`StatusRecord::worst_first_rank`]).
+    pub fn rank(&self) -> (u8, u8) {
+        self.record.map_or((0, 1), StatusRecord::worst_first_rank)
+    }
+}
+
+/// Every gap of `systems`, the worst first, then by system name and requirement id.
+pub fn gaps<'a>(
+    catalog: &'a Catalog,
+    not_in_use: &'a BTreeSet<String>,
+    systems: &'a [SystemFacts],
+    statuses: &'a Statuses,
+) -> Vec<Gap<'a>> {
+    let mut applicable = Applicable::new(catalog, not_in_use);
+    let mut found = Vec::new();
+    for system in systems {
+        let recorded = statuses.get(&system.id);
+        for weighed in applicable.at(system.profile) {
+            let requirement = weighed.requirement;
+            let record = recorded.and_then(|r| r.get(&requirement.id));
+            if record.is_none_or(StatusRecord::is_gap) {
+                found.push(Gap {
+                    system,
+                    requirement,
+                    record,
+                });
+            }
+        }
+    }
+    found.sort_by(|a, b| {
+        b.rank()
+            .cmp(&a.rank())
+            .then_with(|| a.system.name.cmp(&b.system.name))
+            .then_with(|| a.requirement.id.cmp(&b.requirement.id))
+    });
+    found
+}
+
+/// The names a report writes for ids: org units and people.
+#[derive(Clone, Debug, Default)]
+pub struct Names {
+    /// Org unit names by id.
+    pub units: HashMap<i64, String>,
+    /// People's names by id.
+    pub people: HashMap<i64, String>,
+}
+
+impl Names {
+    fn unit(&self, id: Option<i64>) -> String {
+        id.and_then(|id| self.units.get(&id).cloned()).unwrap_or_default()
+    }
+
+    fn person(&self, id: Option<i64>) -> String {
+        id.and_then(|id| self.people.get(&id).cloned()).unwrap_or_default()
+    }
+}
+
+/// The gaps as a table in Swedish: one row per gap, the worst first.
+pub fn gap_table(catalog: &Catalog, gaps: &[Gap<'_>], names: &Names, today: NaiveDate) -> Table {
+    let header = [
+        "Organisationsenhet",
+        "Objektsägare",
+        "System",
+        "Krav",
+        "Åtgärd (ISO/IEC 27001:2022)",
+        "Tema",
+        "Status",
+        "Brist",
+        "Åtgärdas senast",
+        "Försenad",
+        "Cybersäkerhetslagen 2 kap. 3 §",
+        "Kravtext",
+    ];
+    let theme_name = |control_id: &str| {
+        catalog
+            .controls
+            .iter()
+            .find(|c| c.id == control_id)
+            .and_then(|control| catalog.themes.iter().find(|t| t.id == control.theme))
+            .map(|theme| theme.name.sv.clone())
+            .unwrap_or_default()
+    };
+    let rows = gaps
+        .iter()
+        .map(|gap| {
+            let record = gap.record.cloned().unwrap_or_default();
+            let status = record.status.unwrap_or(RequirementStatus::EjBedomd);
+            vec![
+                names.unit(gap.system.org_unit_id),
+                names.person(gap.system.owner_person_id),
+                gap.system.name.clone(),
+                gap.requirement.id.clone(),
+                gap.requirement.control.clone(),
+                theme_name(&gap.requirement.control),
+                status.swedish().to_owned(),
+                record.severity.map(|s| s.swedish().to_owned()).unwrap_or_default(),
+                record.due.map(|d| d.to_string()).unwrap_or_default(),
+                if record.due.is_some_and(|due| due < today) {
+                    "Ja"
+                } else {
+                    "Nej"
+                }
+                .to_owned(),
+                gap.requirement
+                    .cybersakerhetslagen
+                    .iter()
+                    .map(u8::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                gap.requirement.text.sv.clone(),
+            ]
+        })
+        .collect();
+    Table {
+        sheet: "Brister".to_owned(),
+        header: header.iter().map(|h| (*h).to_owned()).collect(),
+        rows,
+    }
+}
+
+/// The analysis's counts as a table in Swedish: the whole, each org unit, each objektsägare and each measure of
+/// cybersäkerhetslagen, one row each.
+pub fn summary_table(analysis: &GapAnalysis, names: &Names) -> Table {
+    let mut header = vec![
+        "Del".to_owned(),
+        "Namn".to_owned(),
+        "Tillämpliga krav".to_owned(),
+        "Uppfyllda".to_owned(),
+        "Täckning (%)".to_owned(),
+        "Täckning viktad efter skyddsnivå (%)".to_owned(),
+        "Ej bedömda".to_owned(),
+    ];
+    header.extend(Severity::ALL.iter().map(|s| format!("Brist: {}", s.swedish())));
+    header.push("Försenade".to_owned());
+    let row = |part: &str, name: String, tally: &Tally| {
+        let mut cells = vec![
+            part.to_owned(),
+            name,
+            tally.applicable.to_string(),
+            tally.met.to_string(),
+            tally.percent_met().map(|p| p.to_string()).unwrap_or_default(),
+            tally.weighted_percent_met().map(|p| p.to_string()).unwrap_or_default(),
+            tally.not_assessed.to_string(),
+        ];
+        cells.extend(tally.by_severity.iter().map(u64::to_string));
+        cells.push(tally.overdue.to_string());
+        cells
+    };
+    let mut rows = vec![row("Hela organisationen", String::new(), &analysis.whole)];
+    rows.extend(analysis.by_unit.iter().map(|(unit, tally)| {
+        let name = names.unit(*unit);
+        row("Organisationsenhet", name, tally)
+    }));
+    rows.extend(analysis.by_owner.iter().map(|(owner, tally)| {
+        let name = names.person(*owner);
+        row("Objektsägare", name, tally)
+    }));
+    rows.extend(CYBERSAKERHETSLAGEN_MEASURES.iter().map(|(point, swedish, _)| {
+        let tally = analysis.by_measure.get(point).copied().unwrap_or_default();
+        row("Cybersäkerhetslagen 2 kap. 3 §", format!("{point}. {swedish}"), &tally)
+    }));
+    Table {
+        sheet: "Sammanfattning".to_owned(),
+        header,
+        rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> NaiveDate {
+        text.parse().expect("a date")
+    }
+
+    fn system(id: i64, unit: i64, owner: i64, profile: Profile) -> SystemFacts {
+        SystemFacts {
+            id,
+            name: format!("System {id}"),
+            org_unit_id: Some(unit),
+            owner_person_id: Some(owner),
+            profile,
+        }
+    }
+
+    fn record(status: RequirementStatus, severity: Option<Severity>, due: Option<&str>) -> StatusRecord {
+        StatusRecord {
+            status: Some(status),
+            severity,
+            due: due.map(date),
+            justification: "motivering".to_owned(),
+            ..StatusRecord::default()
+        }
+    }
+
+    #[test]
+    fn every_applicable_requirement_is_counted_once_and_only_met_ones_cover() {
+        let catalog = lis_catalog::shipped().expect("the shipped catalogue");
+        let none = BTreeSet::new();
+        let low = Profile::new(1, 1, 1, 1);
+        let high = Profile::new(3, 2, 2, 1);
+        let systems = [
+            system(1, 10, 100, low),
+            system(2, 10, 200, high),
+            system(3, 20, 200, low),
+        ];
+        let low_reqs = catalog.applicable_in_use(&low, &none);
+        let high_reqs = catalog.applicable_in_use(&high, &none);
+        let today = date("2026-11-26");
+        let mut statuses = Statuses::new();
+        // System 1 meets its first requirement, has a shortcoming on the second (overdue) and the third does not
+        // apply; system 2 meets one with a serious shortcoming; the rest is not assessed.
+        statuses.entry(1).or_default().extend([
+            (low_reqs[0].id.clone(), record(RequirementStatus::Uppfyllt, None, None)),
+            (
+                low_reqs[1].id.clone(),
+                record(
+                    RequirementStatus::DelvisUppfyllt,
+                    Some(Severity::Mattlig),
+                    Some("2026-01-01"),
+                ),
+            ),
+            (
+                low_reqs[2].id.clone(),
+                record(RequirementStatus::EjTillampligt, None, None),
+            ),
+            // A status kept for a requirement that does not apply is history, not counted.
+            (
+                "LIS-NO-SUCH".to_owned(),
+                record(RequirementStatus::Uppfyllt, None, None),
+            ),
+        ]);
+        statuses.entry(2).or_default().insert(
+            high_reqs[0].id.clone(),
+            record(
+                RequirementStatus::Uppfyllt,
+                Some(Severity::Allvarlig),
+                Some("2027-01-01"),
+            ),
+        );
+        let analysis = analyse(&catalog, &none, &systems, &statuses, today);
+
+        let total = (2 * low_reqs.len() + high_reqs.len()) as u64;
+        assert_eq!(analysis.systems, 3);
+        assert_eq!(analysis.whole.applicable, total);
+        assert_eq!(analysis.whole.met, 2);
+        assert_eq!(analysis.whole.gaps(), total - 2);
+        assert_eq!(analysis.whole.not_assessed, total - 4);
+        assert_eq!(analysis.whole.by_severity, [0, 1, 0, 1]);
+        assert_eq!(analysis.whole.overdue, 1);
+        assert_eq!(analysis.by_system[&1].met, 2);
+        assert_eq!(analysis.by_system[&3].met, 0);
+        assert_eq!(
+            analysis.by_unit[&Some(10)].applicable,
+            (low_reqs.len() + high_reqs.len()) as u64
+        );
+        assert_eq!(analysis.by_unit[&Some(20)].applicable, low_reqs.len() as u64);
+        assert_eq!(analysis.by_owner[&Some(100)].met, 2);
+        assert_eq!(analysis.by_owner[&Some(200)].by_severity[3], 1);
+        // The themes and the heatmap cells add up to the whole.
+        let themes: u64 = analysis.by_theme.values().map(|t| t.applicable).sum();
+        let cells: u64 = analysis.by_unit_and_theme.values().map(|t| t.applicable).sum();
+        assert_eq!((themes, cells), (total, total));
+        // A requirement citing a measure of the law counts under that measure.
+        let cited = |point: u8| {
+            (2 * low_reqs
+                .iter()
+                .filter(|r| r.cybersakerhetslagen.contains(&point))
+                .count()
+                + high_reqs
+                    .iter()
+                    .filter(|r| r.cybersakerhetslagen.contains(&point))
+                    .count()) as u64
+        };
+        for point in 1..=10 {
+            assert_eq!(
+                analysis.by_measure.get(&point).map_or(0, |t| t.applicable),
+                cited(point),
+                "point {point}"
+            );
+        }
+        assert_eq!(analysis.whole.percent_met(), Some(200 / total));
+    }
+
+    #[test]
+    fn weight_follows_the_level_of_the_aspects_the_requirement_protects() {
+        let catalog = lis_catalog::shipped().expect("the shipped catalogue");
+        let none = BTreeSet::new();
+        let profile = Profile::new(3, 1, 1, 1);
+        let systems = [system(1, 10, 100, profile)];
+        let reqs = catalog.applicable_in_use(&profile, &none);
+        let confidentiality = reqs
+            .iter()
+            .find(|r| r.aspects == [lis_domain::aspect::Aspect::K])
+            .expect("a requirement protecting confidentiality alone");
+        let mut statuses = Statuses::new();
+        statuses.entry(1).or_default().insert(
+            confidentiality.id.clone(),
+            record(RequirementStatus::Uppfyllt, None, None),
+        );
+        let analysis = analyse(&catalog, &none, &systems, &statuses, date("2026-11-26"));
+        assert_eq!(analysis.whole.weighted_met, 3);
+        assert!(analysis.whole.weight > analysis.whole.applicable);
+        assert_eq!(weight_of(confidentiality, &Profile::new(0, 0, 0, 0)), 1);
+    }
+
+    #[test]
+    fn level_four_gives_no_requirements_and_is_counted_apart() {
+        let catalog = lis_catalog::shipped().expect("the shipped catalogue");
+        let systems = [system(1, 10, 100, Profile::new(4, 1, 1, 1))];
+        let analysis = analyse(
+            &catalog,
+            &BTreeSet::new(),
+            &systems,
+            &Statuses::new(),
+            date("2026-11-26"),
+        );
+        assert_eq!((analysis.separate_analysis, analysis.whole.applicable), (1, 0));
+        assert_eq!(analysis.whole.percent_met(), None);
+    }
+
+    #[test]
+    fn gaps_are_listed_worst_first_and_the_tables_have_a_row_each() {
+        let catalog = lis_catalog::shipped().expect("the shipped catalogue");
+        let none = BTreeSet::new();
+        let profile = Profile::new(1, 1, 1, 1);
+        let systems = [system(1, 10, 100, profile)];
+        let reqs = catalog.applicable_in_use(&profile, &none);
+        let mut statuses = Statuses::new();
+        statuses.entry(1).or_default().extend([
+            (reqs[0].id.clone(), record(RequirementStatus::Uppfyllt, None, None)),
+            (
+                reqs[1].id.clone(),
+                record(
+                    RequirementStatus::EjUppfyllt,
+                    Some(Severity::Allvarlig),
+                    Some("2026-01-01"),
+                ),
+            ),
+        ]);
+        let found = gaps(&catalog, &none, &systems, &statuses);
+        assert_eq!(found.len(), reqs.len() - 1);
+        assert_eq!(found[0].requirement.id, reqs[1].id);
+        let names = Names {
+            units: HashMap::from([(10, "Socialförvaltningen".to_owned())]),
+            people: HashMap::from([(100, "Maria Johansson".to_owned())]),
+        };
+        let table = gap_table(&catalog, &found, &names, date("2026-11-26"));
+        assert_eq!(table.rows.len(), found.len());
+        assert_eq!(
+            table.rows[0][0..3],
+            ["Socialförvaltningen", "Maria Johansson", "System 1"]
+        );
+        assert_eq!(table.rows[0][7..10], ["Allvarlig", "2026-01-01", "Ja"]);
+        let analysis = analyse(&catalog, &none, &systems, &statuses, date("2026-11-26"));
+        let summary = summary_table(&analysis, &names);
+        // The whole, one unit, one owner and the ten measures.
+        assert_eq!(summary.rows.len(), 1 + 1 + 1 + 10);
+        assert!(summary.rows.iter().all(|row| row.len() == summary.header.len()));
+    }
+}

@@ -1,0 +1,500 @@
+//! The gap analysis of many systems: "Mina brister" for whoever is named on systems, and the gap report for an org
+//! unit, an objektsägare or the whole organisation (coverage, counts by *brist*, overdue, a heatmap of org units
+//! and control themes, the measures of cybersäkerhetslagen), printable and as CSV and XLSX.
+
+use std::collections::{BTreeSet, HashMap};
+
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use lis_domain::gap::{RequirementStatus, Severity, Statuses, SystemFacts};
+use lis_domain::inventory::ItemKind;
+use lis_domain::law::CYBERSAKERHETSLAGEN_MEASURES;
+use lis_domain::{Action, OrgTreeNode, Resource};
+use lis_reports::gaps::{Gap, GapAnalysis, Names, Tally};
+use serde::{Deserialize, Serialize};
+
+use super::inventory::{ChoiceView, word};
+use crate::auth::CurrentUser;
+use crate::download;
+use crate::heatmap::{Heatmap, shade};
+use crate::i18n::Lang;
+use crate::page::{self, PageEnv};
+use crate::{AppState, WebError};
+
+/// One gap as the pages list it.
+#[derive(Serialize)]
+struct GapRow {
+    system_id: i64,
+    system: String,
+    requirement: String,
+    text: String,
+    status_label: String,
+    severity_label: String,
+    due: String,
+    overdue: bool,
+}
+
+fn gap_row(lang: Lang, gap: &Gap<'_>, today: NaiveDate) -> GapRow {
+    let record = gap.record.cloned().unwrap_or_default();
+    let status = record.status.unwrap_or(RequirementStatus::EjBedomd);
+    GapRow {
+        system_id: gap.system.id,
+        system: gap.system.name.clone(),
+        requirement: gap.requirement.id.clone(),
+        text: match lang {
+            Lang::Sv => gap.requirement.text.sv.clone(),
+            Lang::En => gap.requirement.text.en.clone(),
+        },
+        status_label: word(lang, status.swedish(), status.english()).to_owned(),
+        severity_label: record
+            .severity
+            .map(|s| word(lang, s.swedish(), s.english()).to_owned())
+            .unwrap_or_default(),
+        due: record.due.map(|d| d.to_string()).unwrap_or_default(),
+        overdue: record.due.is_some_and(|due| due < today),
+    }
+}
+
+/// A tally as the pages show it.
+#[derive(Serialize)]
+struct TallyView {
+    label: String,
+    href: Option<String>,
+    applicable: u64,
+    met: u64,
+    gaps: u64,
+    percent: String,
+    weighted: String,
+    not_assessed: u64,
+    by_severity: [u64; 4],
+    overdue: u64,
+}
+
+fn percent_text(percent: Option<u64>) -> String {
+    percent.map_or_else(|| "–".to_owned(), |p| format!("{p} %"))
+}
+
+fn tally_view(label: String, href: Option<String>, tally: &Tally) -> TallyView {
+    TallyView {
+        label,
+        href,
+        applicable: tally.applicable,
+        met: tally.met,
+        gaps: tally.gaps(),
+        percent: percent_text(tally.percent_met()),
+        weighted: percent_text(tally.weighted_percent_met()),
+        not_assessed: tally.not_assessed,
+        by_severity: tally.by_severity,
+        overdue: tally.overdue,
+    }
+}
+
+fn severity_labels(lang: Lang) -> Vec<&'static str> {
+    Severity::ALL
+        .iter()
+        .map(|s| word(lang, s.swedish(), s.english()))
+        .collect()
+}
+
+#[derive(Serialize)]
+struct MyGapsView {
+    systems: usize,
+    gaps: Vec<GapRow>,
+    by_severity: Vec<(String, u64)>,
+    overdue: u64,
+}
+
+/// `GET /mine/gaps` ("Mina brister"): the gaps of every system the visitor is named on (as objektsägare,
+/// förvaltningsledare or systemförvaltare), the worst first: by *brist*, then by how far from met.
+pub async fn my_gaps(State(state): State<AppState>, user: CurrentUser, env: PageEnv) -> Result<Response, WebError> {
+    user.authorize(&state, Action::View, Resource::OwnAccount).await?;
+    let organisation_id = user.0.person.organisation_id;
+    let mine: BTreeSet<i64> = lis_store::inventory::mine(&state.db, organisation_id, user.0.person.id)
+        .await?
+        .into_iter()
+        .filter(|item| lis_store::inventory::kind_of(item) == ItemKind::System)
+        .map(|item| item.id)
+        .collect();
+    let systems: Vec<SystemFacts> = lis_store::gaps::systems_in_use(&state.db, organisation_id)
+        .await?
+        .into_iter()
+        .filter(|system| mine.contains(&system.id))
+        .collect();
+    let ids: Vec<i64> = systems.iter().map(|s| s.id).collect();
+    let statuses = lis_store::gaps::statuses(&state.db, &ids).await?;
+    let not_in_use = lis_store::soa::controls_not_in_use(&state.db, organisation_id).await?;
+    let today = crate::time::today();
+    let tally = lis_reports::gaps::analyse(&state.catalog, &not_in_use, &systems, &statuses, today).whole;
+    let gaps = lis_reports::gaps::gaps(&state.catalog, &not_in_use, &systems, &statuses);
+    let view = MyGapsView {
+        systems: systems.len(),
+        gaps: gaps.iter().map(|gap| gap_row(env.lang, gap, today)).collect(),
+        by_severity: severity_labels(env.lang)
+            .into_iter()
+            .zip(tally.by_severity)
+            .rev()
+            .map(|(label, n)| (label.to_owned(), n))
+            .collect(),
+        overdue: tally.overdue,
+    };
+    Ok(page::render(&state, &env, "my_gaps.html", &view)?.into_response())
+}
+
+/// What the report covers: `?unit=` an org unit and its subtree, `?owner=` one objektsägare's objects.
+#[derive(Debug, Default, Deserialize)]
+pub struct ReportParams {
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    owner: String,
+}
+
+impl ReportParams {
+    fn id(raw: &str) -> Option<i64> {
+        raw.trim().parse().ok()
+    }
+}
+
+/// The query string of the report for `unit` and `owner`.
+fn scope_query(unit: Option<i64>, owner: Option<i64>) -> String {
+    let parts: Vec<String> = [("unit", unit), ("owner", owner)]
+        .into_iter()
+        .filter_map(|(name, id)| Some(format!("{name}={}", id?)))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}
+
+/// A row of the per-unit table and heatmap: an org unit counting its whole subtree, or only what sits directly on
+/// the unit in scope.
+struct UnitRow {
+    id: Option<i64>,
+    name: String,
+    direct: bool,
+}
+
+fn find(nodes: &[OrgTreeNode], id: i64) -> Option<&OrgTreeNode> {
+    nodes.iter().find_map(|node| {
+        if node.id == id {
+            Some(node)
+        } else {
+            find(&node.children, id)
+        }
+    })
+}
+
+fn subtree(node: &OrgTreeNode, into: &mut Vec<i64>) {
+    into.push(node.id);
+    for child in &node.children {
+        subtree(child, into);
+    }
+}
+
+/// The rows for `scope` (none: the whole organisation) and, for every unit of the scope, the row it counts under.
+fn unit_rows(roots: &[OrgTreeNode], scope: Option<&OrgTreeNode>) -> (Vec<UnitRow>, HashMap<i64, usize>) {
+    let mut rows = Vec::new();
+    let mut row_of = HashMap::new();
+    let add_subtree = |node: &OrgTreeNode, rows: &mut Vec<UnitRow>, row_of: &mut HashMap<i64, usize>| {
+        let mut ids = Vec::new();
+        subtree(node, &mut ids);
+        for id in ids {
+            row_of.insert(id, rows.len());
+        }
+        rows.push(UnitRow {
+            id: Some(node.id),
+            name: node.name.clone(),
+            direct: false,
+        });
+    };
+    let parents: Vec<&OrgTreeNode> = match scope {
+        Some(node) => vec![node],
+        None => roots.iter().collect(),
+    };
+    for parent in parents {
+        if parent.children.is_empty() {
+            add_subtree(parent, &mut rows, &mut row_of);
+            continue;
+        }
+        // What sits on the parent itself gets a row of its own; its children each count their subtree.
+        let direct = rows.len();
+        rows.push(UnitRow {
+            id: Some(parent.id),
+            name: parent.name.clone(),
+            direct: true,
+        });
+        for child in &parent.children {
+            add_subtree(child, &mut rows, &mut row_of);
+        }
+        row_of.insert(parent.id, direct);
+    }
+    (rows, row_of)
+}
+
+/// The analysis behind the report page and its files.
+struct Report {
+    today: NaiveDate,
+    unit: Option<i64>,
+    owner: Option<i64>,
+    scope_label: String,
+    systems: Vec<SystemFacts>,
+    statuses: Statuses,
+    not_in_use: BTreeSet<String>,
+    rows: Vec<UnitRow>,
+    /// The analysis with every system counted under its row (index into `rows`, as an id; none without a unit).
+    by_row: GapAnalysis,
+    names: Names,
+    units: Vec<lis_domain::FlatUnit>,
+    people: Vec<(i64, String, Option<String>)>,
+}
+
+/// Works out the report `params` asks for, once the visitor may read it.
+async fn report(state: &AppState, user: &CurrentUser, lang: Lang, params: &ReportParams) -> Result<Report, WebError> {
+    let organisation_id = user.0.person.organisation_id;
+    let tree = lis_store::organisation::org_tree(&state.db, organisation_id).await?;
+    let units = tree.flatten();
+    let people = lis_store::people::names(&state.db, organisation_id).await?;
+    let unit = ReportParams::id(&params.unit).filter(|id| units.iter().any(|u| u.id == *id));
+    let owner = ReportParams::id(&params.owner).filter(|id| people.iter().any(|p| p.0 == *id));
+    let own = owner == Some(user.0.person.id);
+    user.authorize(state, Action::View, Resource::GapReport { own }).await?;
+    let scope = unit.and_then(|id| find(&tree.roots, id));
+    let (rows, row_of) = unit_rows(&tree.roots, scope);
+    let systems: Vec<SystemFacts> = lis_store::gaps::systems_in_use(&state.db, organisation_id)
+        .await?
+        .into_iter()
+        .filter(|system| owner.is_none() || system.owner_person_id == owner)
+        .filter(|system| scope.is_none() || system.org_unit_id.is_some_and(|u| row_of.contains_key(&u)))
+        .collect();
+    let ids: Vec<i64> = systems.iter().map(|s| s.id).collect();
+    let statuses = lis_store::gaps::statuses(&state.db, &ids).await?;
+    let not_in_use = lis_store::soa::controls_not_in_use(&state.db, organisation_id).await?;
+    let today = crate::time::today();
+    let rolled: Vec<SystemFacts> = systems
+        .iter()
+        .map(|system| SystemFacts {
+            org_unit_id: system
+                .org_unit_id
+                .and_then(|u| row_of.get(&u))
+                .and_then(|row| i64::try_from(*row).ok()),
+            ..system.clone()
+        })
+        .collect();
+    let by_row = lis_reports::gaps::analyse(&state.catalog, &not_in_use, &rolled, &statuses, today);
+    let names = Names {
+        units: units.iter().map(|u| (u.id, u.name.clone())).collect(),
+        people: people.iter().map(|(id, name, _)| (*id, name.clone())).collect(),
+    };
+    let mut scope_label = match scope {
+        Some(node) => node.name.clone(),
+        None => word(lang, "Hela organisationen", "The whole organisation").to_owned(),
+    };
+    if let Some(owner) = owner {
+        let name = names.people.get(&owner).cloned().unwrap_or_default();
+        scope_label = format!("{scope_label}, {} {name}", word(lang, "objektsägare", "object owner"));
+    }
+    Ok(Report {
+        today,
+        unit,
+        owner,
+        scope_label,
+        systems,
+        statuses,
+        not_in_use,
+        rows,
+        by_row,
+        names,
+        units,
+        people,
+    })
+}
+
+impl Report {
+    fn row_label(&self, lang: Lang, row: Option<i64>) -> String {
+        match row.and_then(|r| usize::try_from(r).ok()).and_then(|r| self.rows.get(r)) {
+            Some(row) if row.direct => format!("{} {}", row.name, word(lang, "(direkt)", "(directly)")),
+            Some(row) => row.name.clone(),
+            None => word(lang, "Utan organisationsenhet", "Without an org unit").to_owned(),
+        }
+    }
+
+    fn row_unit(&self, row: Option<i64>) -> Option<&UnitRow> {
+        row.and_then(|r| usize::try_from(r).ok()).and_then(|r| self.rows.get(r))
+    }
+}
+
+/// The report page.
+#[derive(Serialize)]
+struct ReportView {
+    today: String,
+    scope_label: String,
+    query: String,
+    units: Vec<ChoiceView>,
+    people: Vec<ChoiceView>,
+    systems: usize,
+    separate_analysis: usize,
+    whole: TallyView,
+    severities: Vec<&'static str>,
+    by_unit: Vec<TallyView>,
+    by_owner: Vec<TallyView>,
+    by_theme: Vec<TallyView>,
+    by_measure: Vec<TallyView>,
+    heatmap: Heatmap,
+    worst: Vec<GapRow>,
+    gaps_total: usize,
+}
+
+/// How many of the worst gaps the page lists; the files have them all.
+const WORST_SHOWN: usize = 50;
+
+/// `GET /gaps`: the gap report for the whole organisation, an org unit (`?unit=`) or an objektsägare (`?owner=`),
+/// printable as it is.
+pub async fn report_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    env: PageEnv,
+    Query(params): Query<ReportParams>,
+) -> Result<Response, WebError> {
+    let lang = env.lang;
+    let report = report(&state, &user, lang, &params).await?;
+    let analysis = &report.by_row;
+    let themes: Vec<(&str, String)> = state
+        .catalog
+        .themes
+        .iter()
+        .map(|theme| {
+            let name = match lang {
+                Lang::Sv => theme.name.sv.clone(),
+                Lang::En => theme.name.en.clone(),
+            };
+            (theme.id.as_str(), name)
+        })
+        .collect();
+    let rows_with_systems: Vec<Option<i64>> = analysis.by_unit.keys().copied().collect();
+    let unit_href = |row: Option<i64>| {
+        report
+            .row_unit(row)
+            .filter(|r| !r.direct)
+            .map(|r| format!("/gaps{}", scope_query(r.id, report.owner)))
+    };
+    let heatmap_rows = rows_with_systems
+        .iter()
+        .map(|row| {
+            let cells = themes
+                .iter()
+                .map(|(id, _)| {
+                    let tally = analysis
+                        .by_unit_and_theme
+                        .get(&(*row, (*id).to_owned()))
+                        .copied()
+                        .unwrap_or_default();
+                    (percent_text(tally.percent_met()), shade(tally.gaps(), tally.applicable))
+                })
+                .collect();
+            (report.row_label(lang, *row), cells)
+        })
+        .collect();
+    let mut by_owner: Vec<(Option<u64>, TallyView)> = analysis
+        .by_owner
+        .iter()
+        .map(|(owner, tally)| {
+            let label = owner
+                .and_then(|id| report.names.people.get(&id).cloned())
+                .unwrap_or_else(|| word(lang, "Utan objektsägare", "Without an object owner").to_owned());
+            let href = owner.map(|id| format!("/gaps{}", scope_query(report.unit, Some(id))));
+            (tally.percent_met(), tally_view(label, href, tally))
+        })
+        .collect();
+    by_owner.sort_by(|a, b| {
+        a.0.unwrap_or(u64::MAX)
+            .cmp(&b.0.unwrap_or(u64::MAX))
+            .then_with(|| a.1.label.cmp(&b.1.label))
+    });
+    let gaps = lis_reports::gaps::gaps(&state.catalog, &report.not_in_use, &report.systems, &report.statuses);
+    let view = ReportView {
+        today: report.today.to_string(),
+        scope_label: report.scope_label.clone(),
+        query: scope_query(report.unit, report.owner),
+        units: super::inventory::unit_choices(&report.units, report.unit),
+        people: super::inventory::person_choices(&report.people, report.owner),
+        systems: analysis.systems,
+        separate_analysis: analysis.separate_analysis,
+        whole: tally_view(report.scope_label.clone(), None, &analysis.whole),
+        severities: severity_labels(lang),
+        by_unit: rows_with_systems
+            .iter()
+            .map(|row| tally_view(report.row_label(lang, *row), unit_href(*row), &analysis.by_unit[row]))
+            .collect(),
+        by_owner: by_owner.into_iter().map(|(_, view)| view).collect(),
+        by_theme: themes
+            .iter()
+            .filter_map(|(id, name)| {
+                let tally = analysis.by_theme.get(*id)?;
+                Some(tally_view(name.clone(), None, tally))
+            })
+            .collect(),
+        by_measure: CYBERSAKERHETSLAGEN_MEASURES
+            .iter()
+            .map(|(point, sv, en)| {
+                let tally = analysis.by_measure.get(point).copied().unwrap_or_default();
+                tally_view(format!("{point}. {}", word(lang, sv, en)), None, &tally)
+            })
+            .collect(),
+        heatmap: Heatmap::new(themes.into_iter().map(|(_, name)| name).collect(), heatmap_rows),
+        worst: gaps
+            .iter()
+            .take(WORST_SHOWN)
+            .map(|gap| gap_row(lang, gap, report.today))
+            .collect(),
+        gaps_total: gaps.len(),
+    };
+    Ok(page::render(&state, &env, "gap_report.html", &view)?.into_response())
+}
+
+/// The report's tables: a summary and every gap (with the real org unit of each system).
+async fn tables(
+    state: &AppState,
+    user: &CurrentUser,
+    params: &ReportParams,
+) -> Result<(lis_reports::Table, lis_reports::Table), WebError> {
+    let report = report(state, user, Lang::Sv, params).await?;
+    let mut names = report.names.clone();
+    // The summary counts units by their rows: name them as the page does.
+    names.units = report
+        .by_row
+        .by_unit
+        .keys()
+        .filter_map(|row| Some((row.as_ref().copied()?, report.row_label(Lang::Sv, *row))))
+        .collect();
+    let summary = lis_reports::gaps::summary_table(&report.by_row, &names);
+    let gaps = lis_reports::gaps::gaps(&state.catalog, &report.not_in_use, &report.systems, &report.statuses);
+    let list = lis_reports::gaps::gap_table(&state.catalog, &gaps, &report.names, report.today);
+    Ok((summary, list))
+}
+
+/// `GET /gaps/report.csv`: every gap of the report's scope, the worst first, one row each.
+pub async fn report_csv(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(params): Query<ReportParams>,
+) -> Result<Response, WebError> {
+    let (_, list) = tables(&state, &user, &params).await?;
+    let bytes = list.to_csv().map_err(|e| WebError::Internal(e.to_string()))?;
+    download::audit_export(&state, &user, "gap_report", "csv").await?;
+    Ok(download::attachment(bytes, download::CSV, "gapanalys.csv"))
+}
+
+/// `GET /gaps/report.xlsx`: the summary and every gap as a workbook of two sheets.
+pub async fn report_xlsx(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(params): Query<ReportParams>,
+) -> Result<Response, WebError> {
+    let (summary, list) = tables(&state, &user, &params).await?;
+    let bytes = lis_reports::workbook(&[&summary, &list]).map_err(|e| WebError::Internal(e.to_string()))?;
+    download::audit_export(&state, &user, "gap_report", "xlsx").await?;
+    Ok(download::attachment(bytes, download::XLSX, "gapanalys.xlsx"))
+}

@@ -1,0 +1,230 @@
+//! The gap report (`/gaps`): coverage, counts by *brist*, overdue items, per org unit (rolled up to the rows of the
+//! scope), per theme, per measure of cybersäkerhetslagen and per objektsägare, for the CISO, IT and auditors, and
+//! for an objektsägare over their own objects; its CSV and XLSX. On both databases.
+
+use axum::http::StatusCode;
+use lis_domain::Role;
+use lis_domain::aspect::Profile;
+use lis_store::ChangeTransaction;
+use lis_store::audit::ChangeContext;
+use lis_store::inventory::{self, ItemFields};
+use lis_tests::{Backend, TestApp, on_both_databases};
+
+use crate::requirements::system_with;
+
+/// The id of the demo's org unit named `name`.
+async fn unit_named(app: &TestApp, name: &str) -> i64 {
+    let organisation_id = app.organisation_id().await;
+    lis_store::organisation::units(&app.db, organisation_id)
+        .await
+        .expect("units")
+        .into_iter()
+        .find(|unit| unit.name == name)
+        .unwrap_or_else(|| panic!("the demo has {name}"))
+        .id
+}
+
+/// A förvaltningsobjekt of `unit` with `owner` as objektsägare: its id.
+async fn object_of(app: &TestApp, by: i64, name: &str, unit: i64, owner: i64) -> i64 {
+    let organisation_id = app.organisation_id().await;
+    let ctx = ChangeContext::person(by, None);
+    let txn = app.db.begin_change().await.expect("begin");
+    let fields = ItemFields {
+        name: name.to_owned(),
+        org_unit_id: Some(unit),
+        owner_person_id: Some(owner),
+        ..ItemFields::default()
+    };
+    let id = inventory::create(
+        &txn,
+        &ctx,
+        organisation_id,
+        lis_domain::inventory::ItemKind::ManagementObject,
+        fields,
+    )
+    .await
+    .expect("create the förvaltningsobjekt")
+    .id;
+    txn.commit().await.expect("commit");
+    id
+}
+
+async fn the_report_counts_coverage_gaps_and_overdue_per_unit_measure_and_owner(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let ciso = app.sign_in_as(Some(Role::Ciso)).await;
+    let owner = app.sign_in_as(None).await;
+    let catalog = lis_catalog::shipped().expect("the shipped catalogue");
+    let welfare = unit_named(&app, "Barn och unga").await;
+    let school = unit_named(&app, "Sektor utbildning").await;
+    let social_object = object_of(&app, ciso.person_id, "Gapobjekt välfärd", welfare, owner.person_id).await;
+    let school_object = object_of(&app, ciso.person_id, "Gapobjekt skola", school, owner.person_id).await;
+    let system_in = |name: &str, object: i64| ItemFields {
+        name: name.to_owned(),
+        parent_id: Some(object),
+        ..ItemFields::default()
+    };
+    let social = system_with(
+        &app,
+        ciso.person_id,
+        [2, 1, 3, 1],
+        system_in("Gapsystem välfärd", social_object),
+    )
+    .await;
+    let schooling = system_with(
+        &app,
+        ciso.person_id,
+        [1, 1, 1, 1],
+        system_in("Gapsystem skola", school_object),
+    )
+    .await;
+    let organisation_id = app.organisation_id().await;
+    let not_in_use = lis_store::soa::controls_not_in_use(&app.db, organisation_id)
+        .await
+        .expect("soa");
+    let social_reqs = catalog.applicable_in_use(&Profile::new(2, 1, 3, 1), &not_in_use);
+    let school_reqs = catalog.applicable_in_use(&Profile::new(1, 1, 1, 1), &not_in_use);
+    // The objektsägare, without a role, records on their systems: two met (one by not applying), one serious and
+    // overdue.
+    let recorded = [
+        (social, &social_reqs[0].id, "uppfyllt", "", "", ""),
+        (social, &social_reqs[1].id, "ej_uppfyllt", "allvarlig", "2026-01-31", ""),
+        (
+            schooling,
+            &school_reqs[0].id,
+            "ej_tillampligt",
+            "",
+            "",
+            "Ingen sådan funktion i systemet.",
+        ),
+    ];
+    for (system, requirement, status, severity, due, justification) in recorded {
+        let saved = app
+            .post_form_as(
+                &owner,
+                &format!("/items/{system}/requirements/{requirement}"),
+                &[
+                    ("status", status),
+                    ("severity", severity),
+                    ("due", due),
+                    ("justification", justification),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    }
+    let applicable = social_reqs.len() + school_reqs.len();
+    let percent = 2 * 100 / applicable;
+
+    // The objektsägare reads the report over their own objects, rolled up to the nämnder.
+    let mine = format!("/gaps?owner={}", owner.person_id);
+    let page = app.get_as(&owner, &mine).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for expected in [
+        "2 system räknade".to_owned(),
+        format!("{applicable} tillämpliga krav"),
+        format!("Täckning {percent} %"),
+        "Socialnämnden".to_owned(),
+        "Barn- och utbildningsnämnden".to_owned(),
+        "Hantering av incidenter".to_owned(),
+        "Gapsystem välfärd".to_owned(),
+    ] {
+        assert!(page.body.contains(&expected), "{expected}: {}", page.body);
+    }
+    // The per-unit rows: the welfare nämnd has the one serious, overdue gap.
+    let row = |body: &str, label: &str| {
+        let start = body
+            .find(&format!(">{label}</a></th>"))
+            .unwrap_or_else(|| panic!("a row for {label}"));
+        let end = start + body[start..].find("</tr>").expect("the row ends");
+        body[start..end]
+            .split("<td>")
+            .skip(1)
+            .map(|cell| cell.split("</td>").next().unwrap_or("").to_owned())
+            .collect::<Vec<_>>()
+    };
+    let social_row = row(&page.body, "Socialnämnden");
+    assert_eq!(
+        social_row,
+        [
+            social_reqs.len().to_string(),
+            "1".to_owned(),
+            format!("{} %", 100 / social_reqs.len()),
+            social_row[3].clone(),
+            (social_reqs.len() - 2).to_string(),
+            "0".to_owned(),
+            "0".to_owned(),
+            "0".to_owned(),
+            "1".to_owned(),
+            "1".to_owned(),
+        ]
+    );
+    // The most serious gap is listed first.
+    let first_gap = page.body.find("<code>").expect("gaps are listed");
+    assert!(
+        page.body[first_gap..].starts_with(&format!("<code>{}</code>", social_reqs[1].id)),
+        "{}",
+        &page.body[first_gap..first_gap + 200]
+    );
+
+    // A unit as scope: only what lies under it, with its children as rows.
+    let scoped = app
+        .get_as(
+            &owner,
+            &format!(
+                "/gaps?owner={}&unit={}",
+                owner.person_id,
+                unit_named(&app, "Socialnämnden").await
+            ),
+        )
+        .await;
+    assert_eq!(scoped.status, StatusCode::OK, "{}", scoped.body);
+    assert!(
+        scoped.body.contains("1 system räknade") && scoped.body.contains("Sektor välfärd"),
+        "{}",
+        scoped.body
+    );
+    assert!(!scoped.body.contains("Gapsystem skola"));
+
+    // Who may read what.
+    assert_eq!(app.get_as(&owner, "/gaps").await.status, StatusCode::FORBIDDEN);
+    let other = format!("/gaps?owner={}", ciso.person_id);
+    assert_eq!(app.get_as(&owner, &other).await.status, StatusCode::FORBIDDEN);
+    for role in [Role::Ciso, Role::It, Role::Auditor] {
+        let reader = app.sign_in_as(Some(role)).await;
+        let whole = app.get_as(&reader, "/gaps").await;
+        assert_eq!(whole.status, StatusCode::OK, "{role}: {}", whole.body);
+        assert!(whole.body.contains("Hela organisationen"));
+    }
+    let admin = app.sign_in_as(Some(Role::Admin)).await;
+    assert_eq!(app.get_as(&admin, "/gaps").await.status, StatusCode::FORBIDDEN);
+
+    // The files: every gap in the CSV, the worst first; the summary and the gaps in the workbook.
+    let csv = app
+        .get_as_bytes(&ciso, &format!("/gaps/report.csv?owner={}", owner.person_id))
+        .await;
+    let text = String::from_utf8(csv[3..].to_vec()).expect("utf-8");
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("Organisationsenhet;Objektsägare;System;Krav;"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines.len(), 1 + applicable - 2, "a row per gap");
+    assert!(
+        lines[1].starts_with("Barn och unga;Utan Roll;Gapsystem välfärd;")
+            && lines[1].contains(";Allvarlig;2026-01-31;Ja;"),
+        "{}",
+        lines[1]
+    );
+    let workbook = app.get_as_bytes(&ciso, "/gaps/report.xlsx").await;
+    assert!(workbook.starts_with(b"PK"), "a zip workbook");
+    let exports = lis_store::audit::all_events(&app.db)
+        .await
+        .expect("audit")
+        .into_iter()
+        .filter(|event| event.subject_id == "gap_report" && event.action == "export")
+        .count();
+    assert_eq!(exports, 2, "both exports are in the audit trail");
+}
+
+on_both_databases!(the_report_counts_coverage_gaps_and_overdue_per_unit_measure_and_owner);
