@@ -80,9 +80,40 @@ test('the CISO sees the heatmap and the review list, readable without colour, an
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Klassningar att se över');
   await expectNoAccessibilityViolations(page);
 
-  // One sign-in for both: the demo's sign-in routes are rate-limited across the whole suite.
+  // One sign-in for all three: the demo's sign-in routes are rate-limited across the whole suite.
   await definesAnInformationType(page);
+  await printsTheGapReport(page);
 });
+
+// The CISO opens the municipality-wide gap report and prints it: the menu and filters stay off the paper, the date
+// and scope stay on it.
+async function printsTheGapReport(page: Page) {
+  const errors = collectConsoleErrors(page);
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Gapanalys' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Gapanalys: Hela organisationen');
+  await expect(page.getByRole('img', { name: 'Täckning per organisationsenhet och tema' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Cybersäkerhetslagen 2 kap. 3 §' })).toContainText('Hantering av incidenter');
+  await expect(page.getByRole('table', { name: 'Per organisationsenhet', exact: true })).toContainText('Socialnämnden');
+  await expectNoAccessibilityViolations(page);
+  await page.screenshot({ path: path.join(screenshots, 'gap-report.png'), fullPage: true });
+
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByRole('navigation', { name: 'Huvudmeny' })).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Visa' })).toBeHidden();
+  await expect(page.getByText('Läge per')).toBeVisible();
+  const pdf = await page.pdf({ path: path.join(screenshots, 'gap-report.pdf'), preferCSSPageSize: true });
+  expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  await page.emulateMedia({ media: 'screen' });
+
+  // A nämnd as scope: its sektor becomes a row.
+  await page.getByLabel('Organisationsenhet', { exact: true }).selectOption({ label: '\u2003Socialnämnden' });
+  await page.getByRole('button', { name: 'Visa' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Gapanalys: Socialnämnden');
+  await expect(page.getByRole('table', { name: 'Per organisationsenhet', exact: true })).toContainText('Sektor välfärd');
+  await expectNoAccessibilityViolations(page);
+  expect(errors).toEqual([]);
+}
 
 // The CISO defines a common information type, offered on the questions page, and finds the import of
 // classifications.
