@@ -17,6 +17,7 @@ mod m20261126_000008_inventory_listing;
 mod m20261126_000009_classification;
 mod m20261126_000010_information_types;
 mod m20261126_000011_requirement_status;
+mod m20261126_000012_shared_controls;
 
 /// The list of LIS's migrations, oldest first.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000009_classification::Migration),
             Box::new(m20261126_000010_information_types::Migration),
             Box::new(m20261126_000011_requirement_status::Migration),
+            Box::new(m20261126_000012_shared_controls::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ use axum::http::{Method, Request, StatusCode, header};
 use lis_domain::Role;
 use lis_domain::aspect::Aspect;
 use lis_domain::classification::{Proposal, default_valid_until};
+use lis_domain::inventory::ItemKind;
 use lis_store::TransactionTrait;
 use lis_store::entity::{
     api_token, audit_event, inventory_item, inventory_relation, org_unit, organisation, person, role_assignment,
@@ -163,7 +164,7 @@ async fn imported_catalogue(app: &TestApp) -> i64 {
 
 /// A new system named after `n`, running on a new platform: (the system's id, the relation's id).
 async fn fresh_system(app: &TestApp, n: i64) -> (i64, i64) {
-    use lis_domain::inventory::{ItemKind, RelationKind};
+    use lis_domain::inventory::RelationKind;
     use lis_store::inventory::{self, ItemFields};
     let organisation_id = app.organisation_id().await;
     let ctx = lis_store::audit::ChangeContext::system("test");
@@ -269,6 +270,40 @@ async fn fresh_type(app: &TestApp, target: &TestSession) -> i64 {
     created.id
 }
 
+/// A fresh shared control used by a fresh system, and another system not yet linked (named "Matrisskydd fri <n>"):
+/// the control's id and the linked system's.
+async fn fresh_shared_control(app: &TestApp, target: &TestSession) -> (i64, i64) {
+    let organisation_id = app.organisation_id().await;
+    let ctx = lis_store::audit::ChangeContext::person(target.person_id, None);
+    let txn = app.db.begin().await.expect("begin");
+    let n = target.person_id;
+    let mut systems = Vec::new();
+    for name in [format!("Matrisskydd använd {n}"), format!("Matrisskydd fri {n}")] {
+        let fields = lis_store::inventory::ItemFields {
+            name,
+            ..Default::default()
+        };
+        let created = lis_store::inventory::create(&txn, &ctx, organisation_id, ItemKind::System, fields)
+            .await
+            .expect("a system");
+        systems.push(created.id);
+    }
+    let fields = lis_store::shared_controls::Fields {
+        name: format!("Matrisskydd {n}"),
+        requirements: [GENERAL_REQUIREMENT.to_owned()].into_iter().collect(),
+        ..Default::default()
+    };
+    let known = |_: &str| true;
+    let control = lis_store::shared_controls::create(&txn, &ctx, organisation_id, &fields, &known)
+        .await
+        .expect("a shared control");
+    lis_store::shared_controls::set_use(&txn, &ctx, organisation_id, control.id, systems[0], true)
+        .await
+        .expect("linked");
+    txn.commit().await.expect("commit");
+    (control.id, systems[0])
+}
+
 /// How a visitor presents themselves: a browser session, and for the API an API token of their role.
 struct Visitor {
     session: Option<TestSession>,
@@ -299,7 +334,7 @@ async fn send(
     row: &Row,
     who: &Visitor,
     target: &TestSession,
-    (item, relation, token, information_type): (i64, i64, i64, i64),
+    (item, relation, token, information_type, (shared, linked)): (i64, i64, i64, i64, (i64, i64)),
 ) -> TestResponse {
     let session = who.session.as_ref();
     let catalogue = if row.route.contains("{catalogue}") {
@@ -310,6 +345,8 @@ async fn send(
     let uri = row
         .route
         .replace("{type}", &information_type.to_string())
+        .replace("{shared}", &shared.to_string())
+        .replace("{system}", &linked.to_string())
         .replace("{requirement}", GENERAL_REQUIREMENT)
         .replace("{id}", &target.person_id.to_string())
         .replace("{kind}", "system")
@@ -416,7 +453,14 @@ async fn send(
                 "name=Matristyp+{}+ny&level.K=1&level.R=2&level.T=1&level.S=0&version=1",
                 target.person_id
             )),
-            "/classification/types/{type}/retire" => fields.push("version=1".to_owned()),
+            "/classification/types/{type}/retire" | "/shared-controls/{shared}/retire" => {
+                fields.push("version=1".to_owned())
+            }
+            "/shared-controls" | "/shared-controls/{shared}" => fields.push(format!(
+                "name=Matris%C3%A5tg%C3%A4rd+{}&status=uppfyllt&requirements={GENERAL_REQUIREMENT}&version=1",
+                target.person_id
+            )),
+            "/shared-controls/{shared}/systems" => fields.push(format!("system=Matrisskydd+fri+{}", target.person_id)),
             "/items/{item}/requirements/{requirement}" => fields.push("status=ej_uppfyllt".to_owned()),
             "/items/{item}/relations" => fields
                 .push("relation=integrates_with&other=Matrisplattform+".to_owned() + &target.person_id.to_string()),
@@ -485,7 +529,13 @@ async fn every_route_answers_every_visitor_as_the_matrix_says(backend: Backend) 
             } else {
                 0
             };
-            let fixture = (item, relation, revocable, information_type);
+            // A fresh shared control with a system using it, likewise.
+            let shared = if row.route.contains("{shared}") {
+                fresh_shared_control(&app, &target).await
+            } else {
+                (0, 0)
+            };
+            let fixture = (item, relation, revocable, information_type, shared);
             let before = snapshot(&app).await;
             let denials_before = denials(&app).await;
             let response = send(&app, &row, &visitor, &target, fixture).await;

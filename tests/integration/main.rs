@@ -14,5 +14,6 @@ mod inventory;
 mod probes;
 mod requirements;
 mod security;
+mod shared_controls;
 mod soa;
 mod store;

@@ -159,6 +159,9 @@ pub enum Resource {
     LevelLowering,
     /// The common information types: everyone with a role reads them, the CISO decides them.
     InformationTypes,
+    /// The shared controls (*gemensamma skyddsåtgärder*): everyone with a role reads them, IT and the CISO describe
+    /// them and link the systems that use them.
+    SharedControls,
     /// The gap analysis of many systems (per org unit, per objektsägare, the whole organisation) and its reports:
     /// the CISO, IT and auditors read it for the whole organisation; anyone reads it for their own objects.
     GapReport {
@@ -219,6 +222,8 @@ pub fn authorize(principal: &Principal, action: Action, resource: Resource) -> R
         (Resource::Inventory | Resource::InventoryItem { .. }, Change) => wide(Admin) || wide(Ciso) || wide(It),
         (Resource::ClassificationDecision { .. } | Resource::LevelLowering, View) => true,
         (Resource::ClassificationDecision { .. } | Resource::LevelLowering, Change) => wide(Ciso),
+        (Resource::SharedControls, View) => true,
+        (Resource::SharedControls, Change) => wide(Ciso) || wide(It),
         (Resource::GapReport { .. }, View) => wide(Ciso) || wide(It) || wide(Auditor),
         (Resource::GapReport { .. }, Change) => false,
     };
@@ -385,6 +390,13 @@ mod tests {
         assert!(authorize(&person(&[(Role::Ciso, Some(3))]), Action::View, whole).is_err());
         assert_eq!(authorize(&person(&[]), Action::View, whole), Err(Denied::NoRole));
         assert!(authorize(&person(&[]), Action::View, Resource::GapReport { own: true }).is_ok());
+        for role in [Role::Ciso, Role::It] {
+            assert!(authorize(&person(&[(role, None)]), Action::Change, Resource::SharedControls).is_ok());
+        }
+        for role in [Role::Admin, Role::Auditor] {
+            assert!(authorize(&person(&[(role, None)]), Action::View, Resource::SharedControls).is_ok());
+            assert!(authorize(&person(&[(role, None)]), Action::Change, Resource::SharedControls).is_err());
+        }
     }
 
     #[test]

@@ -54,9 +54,12 @@ pub struct StatusRecord {
     pub verified: Option<NaiveDate>,
     /// A link to the evidence.
     pub evidence_url: String,
+    /// Recorded on a system for a requirement that a shared control it uses meets: this counts instead of the
+    /// shared control's status (a *local exception*).
+    pub local_exception: bool,
 }
 
-/// What is wrong with a recorded status, in words for the person who recorded it.
+/// What is wrong with a recorded status or a shared control, in words for the person who recorded it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
 #[serde(tag = "problem", rename_all = "snake_case")]
 pub enum StatusProblem {
@@ -72,6 +75,18 @@ pub enum StatusProblem {
     /// An evidence link that is not an http(s) address.
     #[error("the evidence link is not an http(s) address")]
     EvidenceUrl,
+    /// A shared control without a name.
+    #[error("the shared control has no name")]
+    NameMissing,
+    /// A shared control named like another of the organisation.
+    #[error("another shared control has this name")]
+    NameTaken,
+    /// A requirement id the catalogue does not have.
+    #[error("the catalogue has no requirement {id}")]
+    UnknownRequirement {
+        /// The id as given.
+        id: String,
+    },
 }
 
 impl StatusProblem {
@@ -84,6 +99,9 @@ impl StatusProblem {
             }
             Self::TooLong => format!("En text är längre än {TEXT_MAX} tecken."),
             Self::EvidenceUrl => "Länken till beviset ska börja med https:// eller http://.".to_owned(),
+            Self::NameMissing => "Skriv ett namn på skyddsåtgärden.".to_owned(),
+            Self::NameTaken => "Det finns redan en gemensam skyddsåtgärd med det namnet.".to_owned(),
+            Self::UnknownRequirement { id } => format!("Katalogen har inget krav {id}."),
         }
     }
 
@@ -97,6 +115,9 @@ impl StatusProblem {
             }
             Self::TooLong => format!("A text is longer than {TEXT_MAX} characters."),
             Self::EvidenceUrl => "The evidence link must start with https:// or http://.".to_owned(),
+            Self::NameMissing => "Write a name for the safeguard.".to_owned(),
+            Self::NameTaken => "There is already a shared control with that name.".to_owned(),
+            Self::UnknownRequirement { id } => format!("The catalogue has no requirement {id}."),
         }
     }
 }

@@ -269,8 +269,8 @@ impl OrgTree {
         out
     }
 
-    /// The unit `id` and every unit below it; empty when the tree has no such unit.
-    pub fn subtree(&self, id: i64) -> Vec<i64> {
+    /// The unit `id` with the units below it, if the tree has it.
+    pub fn node(&self, id: i64) -> Option<&OrgTreeNode> {
         fn find(nodes: &[OrgTreeNode], id: i64) -> Option<&OrgTreeNode> {
             nodes.iter().find_map(|node| {
                 if node.id == id {
@@ -280,6 +280,11 @@ impl OrgTree {
                 }
             })
         }
+        find(&self.roots, id)
+    }
+
+    /// The unit `id` and every unit below it; empty when the tree has no such unit.
+    pub fn subtree(&self, id: i64) -> Vec<i64> {
         fn collect(node: &OrgTreeNode, out: &mut Vec<i64>) {
             out.push(node.id);
             for child in &node.children {
@@ -287,7 +292,7 @@ impl OrgTree {
             }
         }
         let mut out = Vec::new();
-        if let Some(node) = find(&self.roots, id) {
+        if let Some(node) = self.node(id) {
             collect(node, &mut out);
         }
         out

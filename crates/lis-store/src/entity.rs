@@ -18,5 +18,8 @@ pub mod requirement_status;
 pub mod role_assignment;
 pub mod role_mapping;
 pub mod session;
+pub mod shared_control;
+pub mod shared_control_requirement;
+pub mod shared_control_use;
 pub mod soa_entry;
 pub mod system_level;

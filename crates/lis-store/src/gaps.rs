@@ -78,32 +78,47 @@ pub async fn systems_in_use(db: &impl ConnectionTrait, organisation_id: i64) -> 
     Ok(facts)
 }
 
-/// A stored status as the analysis reads it: system, requirement, status, *brist*, due date.
-type StatusRow = (i64, String, String, Option<String>, Option<chrono::NaiveDate>);
+/// A stored status as the analysis reads it, with whether it is a local exception.
+type OwnRow = (i64, String, String, Option<String>, Option<chrono::NaiveDate>, bool);
 
-/// The statuses recorded for `system_ids` (status, *brist* and due date: what the analysis counts).
-pub async fn statuses(db: &impl ConnectionTrait, system_ids: &[i64]) -> Result<Statuses, StoreError> {
+/// The statuses that count for `system_ids` (status, *brist* and due date: what the analysis counts): what a shared
+/// control the system uses gives, unless the system records a local exception, else what the system records.
+pub async fn statuses(
+    db: &impl ConnectionTrait,
+    organisation_id: i64,
+    system_ids: &[i64],
+) -> Result<Statuses, StoreError> {
     let mut found = Statuses::new();
     for chunk in system_ids.chunks(crate::inventory::BATCH) {
-        let rows: Vec<StatusRow> = requirement_status::Entity::find()
+        let rows: Vec<OwnRow> = requirement_status::Entity::find()
             .select_only()
             .column(requirement_status::Column::SystemId)
             .column(requirement_status::Column::RequirementId)
             .column(requirement_status::Column::Status)
             .column(requirement_status::Column::Severity)
             .column(requirement_status::Column::DueDate)
+            .column(requirement_status::Column::LocalException)
             .filter(requirement_status::Column::SystemId.is_in(chunk.iter().copied()))
             .into_tuple()
             .all(db)
             .await?;
-        for (system_id, requirement_id, status, severity, due) in rows {
+        for (system_id, requirement_id, status, severity, due, local_exception) in rows {
             let record = StatusRecord {
                 status: status.parse::<RequirementStatus>().ok(),
                 severity: severity.and_then(|s| s.parse::<Severity>().ok()),
                 due,
+                local_exception,
                 ..StatusRecord::default()
             };
             found.entry(system_id).or_default().insert(requirement_id, record);
+        }
+    }
+    for (system_id, inherited) in crate::shared_controls::inherited(db, organisation_id, system_ids).await? {
+        let own = found.entry(system_id).or_default();
+        for (requirement_id, given) in inherited {
+            if !own.get(&requirement_id).is_some_and(|record| record.local_exception) {
+                own.insert(requirement_id, given.record);
+            }
         }
     }
     Ok(found)

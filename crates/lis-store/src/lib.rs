@@ -29,6 +29,7 @@ pub mod requirement_status;
 pub mod role_mapping;
 pub mod sessions;
 pub mod setup;
+pub mod shared_controls;
 pub mod soa;
 
 pub use database::{Backend, ChangeTransaction, DatabaseUrl, connect};

@@ -20,13 +20,32 @@ use crate::entity::requirement_status;
 /// A stored row as a record.
 pub fn record_of(row: &requirement_status::Model) -> StatusRecord {
     StatusRecord {
-        status: row.status.parse::<RequirementStatus>().ok(),
-        severity: row.severity.as_deref().and_then(|s| s.parse::<Severity>().ok()),
-        how: row.how.clone(),
-        justification: row.justification.clone(),
-        due: row.due_date,
-        verified: row.verified_on,
-        evidence_url: row.evidence_url.clone(),
+        local_exception: row.local_exception,
+        ..record_from(
+            &row.status,
+            row.severity.as_deref(),
+            [&row.how, &row.justification, &row.evidence_url],
+            [row.due_date, row.verified_on],
+        )
+    }
+}
+
+/// A record from stored columns: status, *brist*, [how, justification, evidence link] and [due, verified].
+pub(crate) fn record_from(
+    status: &str,
+    severity: Option<&str>,
+    [how, justification, evidence_url]: [&String; 3],
+    [due, verified]: [Option<chrono::NaiveDate>; 2],
+) -> StatusRecord {
+    StatusRecord {
+        status: status.parse::<RequirementStatus>().ok(),
+        severity: severity.and_then(|s| s.parse::<Severity>().ok()),
+        how: how.clone(),
+        justification: justification.clone(),
+        due,
+        verified,
+        evidence_url: evidence_url.clone(),
+        local_exception: false,
     }
 }
 
@@ -73,6 +92,7 @@ fn snapshot(row: &requirement_status::Model) -> serde_json::Value {
         "due": row.due_date.map(|d| d.to_string()),
         "verified": row.verified_on.map(|d| d.to_string()),
         "evidence_url": row.evidence_url,
+        "local_exception": row.local_exception,
     })
 }
 
@@ -127,6 +147,7 @@ pub async fn record(
     active.due_date = Set(record.due);
     active.verified_on = Set(record.verified);
     active.evidence_url = Set(record.evidence_url.trim().to_owned());
+    active.local_exception = Set(record.local_exception);
     active.updated_by_person_id = Set(person_id);
     active.updated_at = Set(Utc::now());
     active.version = Set(current_version.unwrap_or(0) + 1);

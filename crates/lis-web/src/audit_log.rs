@@ -53,6 +53,7 @@ fn resource_name(resource: Resource) -> &'static str {
         Resource::ClassificationDecision { .. } => "classification_decision",
         Resource::LevelLowering => "level_lowering",
         Resource::InformationTypes => "information_types",
+        Resource::SharedControls => "shared_controls",
         Resource::GapReport { .. } => "gap_report",
     }
 }

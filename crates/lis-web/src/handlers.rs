@@ -16,5 +16,6 @@ pub mod information_types;
 pub mod inventory;
 pub mod inventory_io;
 pub mod requirements;
+pub mod shared_controls;
 pub mod soa;
 pub mod statics;

@@ -13,7 +13,7 @@ use tower_http::trace::TraceLayer;
 use crate::api;
 use crate::handlers::{
     account, admin, api_tokens, auth, catalog, catalogues, classification, classification_io, gaps, health, home,
-    information_types, inventory, inventory_io, requirements, soa, statics,
+    information_types, inventory, inventory_io, requirements, shared_controls, soa, statics,
 };
 use crate::middleware::{self, REQUEST_ID_HEADER};
 use crate::{AppState, WebError};
@@ -59,6 +59,26 @@ fn routes(demo: bool) -> Routes {
         .add(Method::GET, "/gaps", get(gaps::report_page))
         .add(Method::GET, "/gaps/report.csv", get(gaps::report_csv))
         .add(Method::GET, "/gaps/report.xlsx", get(gaps::report_xlsx))
+        // Shared controls
+        .add(Method::GET, "/shared-controls", get(shared_controls::list))
+        .add(Method::POST, "/shared-controls", post(shared_controls::create))
+        .add(Method::GET, "/shared-controls/{shared}", get(shared_controls::show))
+        .add(Method::POST, "/shared-controls/{shared}", post(shared_controls::update))
+        .add(
+            Method::POST,
+            "/shared-controls/{shared}/retire",
+            post(shared_controls::retire),
+        )
+        .add(
+            Method::POST,
+            "/shared-controls/{shared}/systems",
+            post(shared_controls::link),
+        )
+        .add(
+            Method::POST,
+            "/shared-controls/{shared}/systems/{system}/remove",
+            post(shared_controls::unlink),
+        )
         // The inventory
         .add(Method::GET, "/inventory", get(inventory::overview))
         .add(Method::GET, "/inventory/export.csv", get(inventory_io::export_csv))

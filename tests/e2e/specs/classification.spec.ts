@@ -82,8 +82,35 @@ test('the CISO sees the heatmap and the review list, readable without colour, an
 
   // One sign-in for all three: the demo's sign-in routes are rate-limited across the whole suite.
   await definesAnInformationType(page);
+  await describesASharedControl(page);
   await printsTheGapReport(page);
 });
+
+// The CISO describes a shared control, links a system to it, and the system's requirements show it as inherited.
+async function describesASharedControl(page: Page) {
+  const errors = collectConsoleErrors(page);
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Gemensamma skyddsåtgärder' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Gemensamma skyddsåtgärder');
+  await expectNoAccessibilityViolations(page);
+  await page.getByLabel('Namn').fill('Kommunens inloggningstjänst med MFA');
+  await page.getByLabel('Krav som skyddsåtgärden uppfyller').fill('LIS-5.9-01');
+  await page.getByLabel('Status').selectOption('uppfyllt');
+  await page.getByRole('button', { name: 'Spara' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+    'Gemensam skyddsåtgärd: Kommunens inloggningstjänst med MFA',
+  );
+  await expect(page.getByRole('status')).toContainText('Sparat.');
+  await page.getByLabel('Systemets namn eller externa id').fill('Verksamhetssystem för socialtjänsten');
+  await page.getByRole('button', { name: 'Koppla systemet' }).click();
+  await expect(page.getByRole('link', { name: 'Verksamhetssystem för socialtjänsten' })).toBeVisible();
+  await expectNoAccessibilityViolations(page);
+  await page.screenshot({ path: path.join(screenshots, 'shared-control.png'), fullPage: true });
+  await page.getByRole('link', { name: 'Verksamhetssystem för socialtjänsten' }).click();
+  await expect(page.locator('#req-LIS-5\\.9-01')).toContainText('Ärvs från den gemensamma skyddsåtgärden');
+  await expectNoAccessibilityViolations(page);
+  expect(errors).toEqual([]);
+}
 
 // The CISO opens the municipality-wide gap report and prints it: the menu and filters stay off the paper, the date
 // and scope stay on it.

@@ -24,6 +24,9 @@ pub struct Model {
     pub updated_by_person_id: i64,
     pub updated_at: DateTimeUtc,
     pub version: i32,
+    /// The system's own status for a requirement a shared control it uses meets: it counts instead of the shared
+    /// control's.
+    pub local_exception: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

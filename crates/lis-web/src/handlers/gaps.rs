@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use lis_domain::gap::{RequirementStatus, Severity, Statuses, SystemFacts};
 use lis_domain::inventory::ItemKind;
 use lis_domain::law::CYBERSAKERHETSLAGEN_MEASURES;
-use lis_domain::{Action, OrgTreeNode, Resource};
+use lis_domain::{Action, OrgTree, OrgTreeNode, Resource};
 use lis_reports::gaps::{Gap, GapAnalysis, Names, Tally};
 use serde::{Deserialize, Serialize};
 
@@ -122,7 +122,7 @@ pub async fn my_gaps(State(state): State<AppState>, user: CurrentUser, env: Page
         .filter(|system| mine.contains(&system.id))
         .collect();
     let ids: Vec<i64> = systems.iter().map(|s| s.id).collect();
-    let statuses = lis_store::gaps::statuses(&state.db, &ids).await?;
+    let statuses = lis_store::gaps::statuses(&state.db, organisation_id, &ids).await?;
     let not_in_use = lis_store::soa::controls_not_in_use(&state.db, organisation_id).await?;
     let today = crate::time::today();
     let tally = lis_reports::gaps::analyse(&state.catalog, &not_in_use, &systems, &statuses, today).whole;
@@ -177,31 +177,12 @@ struct UnitRow {
     direct: bool,
 }
 
-fn find(nodes: &[OrgTreeNode], id: i64) -> Option<&OrgTreeNode> {
-    nodes.iter().find_map(|node| {
-        if node.id == id {
-            Some(node)
-        } else {
-            find(&node.children, id)
-        }
-    })
-}
-
-fn subtree(node: &OrgTreeNode, into: &mut Vec<i64>) {
-    into.push(node.id);
-    for child in &node.children {
-        subtree(child, into);
-    }
-}
-
 /// The rows for `scope` (none: the whole organisation) and, for every unit of the scope, the row it counts under.
-fn unit_rows(roots: &[OrgTreeNode], scope: Option<&OrgTreeNode>) -> (Vec<UnitRow>, HashMap<i64, usize>) {
+fn unit_rows(tree: &OrgTree, scope: Option<&OrgTreeNode>) -> (Vec<UnitRow>, HashMap<i64, usize>) {
     let mut rows = Vec::new();
     let mut row_of = HashMap::new();
     let add_subtree = |node: &OrgTreeNode, rows: &mut Vec<UnitRow>, row_of: &mut HashMap<i64, usize>| {
-        let mut ids = Vec::new();
-        subtree(node, &mut ids);
-        for id in ids {
+        for id in tree.subtree(node.id) {
             row_of.insert(id, rows.len());
         }
         rows.push(UnitRow {
@@ -212,7 +193,7 @@ fn unit_rows(roots: &[OrgTreeNode], scope: Option<&OrgTreeNode>) -> (Vec<UnitRow
     };
     let parents: Vec<&OrgTreeNode> = match scope {
         Some(node) => vec![node],
-        None => roots.iter().collect(),
+        None => tree.roots.iter().collect(),
     };
     for parent in parents {
         if parent.children.is_empty() {
@@ -261,8 +242,8 @@ async fn report(state: &AppState, user: &CurrentUser, lang: Lang, params: &Repor
     let owner = ReportParams::id(&params.owner).filter(|id| people.iter().any(|p| p.0 == *id));
     let own = owner == Some(user.0.person.id);
     user.authorize(state, Action::View, Resource::GapReport { own }).await?;
-    let scope = unit.and_then(|id| find(&tree.roots, id));
-    let (rows, row_of) = unit_rows(&tree.roots, scope);
+    let scope = unit.and_then(|id| tree.node(id));
+    let (rows, row_of) = unit_rows(&tree, scope);
     let systems: Vec<SystemFacts> = lis_store::gaps::systems_in_use(&state.db, organisation_id)
         .await?
         .into_iter()
@@ -270,7 +251,7 @@ async fn report(state: &AppState, user: &CurrentUser, lang: Lang, params: &Repor
         .filter(|system| scope.is_none() || system.org_unit_id.is_some_and(|u| row_of.contains_key(&u)))
         .collect();
     let ids: Vec<i64> = systems.iter().map(|s| s.id).collect();
-    let statuses = lis_store::gaps::statuses(&state.db, &ids).await?;
+    let statuses = lis_store::gaps::statuses(&state.db, organisation_id, &ids).await?;
     let not_in_use = lis_store::soa::controls_not_in_use(&state.db, organisation_id).await?;
     let today = crate::time::today();
     let rolled: Vec<SystemFacts> = systems

@@ -65,10 +65,35 @@ pub(crate) struct StatusView {
     version: Option<i32>,
     gap: bool,
     problems: Vec<String>,
+    /// The shared control whose status counts here (none: the system's own).
+    inherited_id: Option<i64>,
+    inherited_name: String,
+    /// The system's own status counts in place of a shared control's.
+    local_exception: bool,
 }
 
-fn status_view(lang: Lang, row: Option<&requirement_status::Model>) -> StatusView {
-    let record = row.map(lis_store::requirement_status::record_of).unwrap_or_default();
+/// How a system meets a requirement: its own `row`, unless `inherited` from a shared control (and not a local
+/// exception).
+fn status_view(
+    lang: Lang,
+    row: Option<&requirement_status::Model>,
+    inherited: Option<&lis_store::shared_controls::Inherited>,
+) -> StatusView {
+    let own = row.map(lis_store::requirement_status::record_of).unwrap_or_default();
+    let (record, from) = match inherited {
+        Some(given) if !own.local_exception => (given.record.clone(), Some(given)),
+        _ => (own, None),
+    };
+    let mut view = record_view(lang, &record);
+    view.version = row.map(|r| r.version);
+    view.inherited_id = from.map(|given| given.control_id);
+    view.inherited_name = from.map(|given| given.control_name.clone()).unwrap_or_default();
+    view.local_exception = inherited.is_some() && record.local_exception;
+    view
+}
+
+/// A status record as a page shows it and a form edits it.
+pub(crate) fn record_view(lang: Lang, record: &StatusRecord) -> StatusView {
     let status = record.status.unwrap_or(RequirementStatus::EjBedomd);
     StatusView {
         status: status.as_str().to_owned(),
@@ -83,17 +108,38 @@ fn status_view(lang: Lang, row: Option<&requirement_status::Model>) -> StatusVie
         due: record.due.map(|d| d.to_string()).unwrap_or_default(),
         verified: record.verified.map(|d| d.to_string()).unwrap_or_default(),
         evidence_url: record.evidence_url.clone(),
-        version: row.map(|r| r.version),
         gap: record.is_gap(),
-        problems: Vec::new(),
+        ..StatusView::default()
     }
 }
 
 /// A value of a list a form offers.
 #[derive(Serialize)]
-struct Choice {
+pub(crate) struct Choice {
     value: &'static str,
     label: &'static str,
+}
+
+/// The statuses a status form offers.
+pub(crate) fn status_choices(lang: Lang) -> Vec<Choice> {
+    RequirementStatus::ALL
+        .iter()
+        .map(|s| Choice {
+            value: s.as_str(),
+            label: word(lang, s.swedish(), s.english()),
+        })
+        .collect()
+}
+
+/// The *brist* severities a status form offers.
+pub(crate) fn severity_choices(lang: Lang) -> Vec<Choice> {
+    Severity::ALL
+        .iter()
+        .map(|s| Choice {
+            value: s.as_str(),
+            label: word(lang, s.swedish(), s.english()),
+        })
+        .collect()
 }
 
 /// A recorded status of a requirement that no longer applies to the system: kept as history.
@@ -154,15 +200,27 @@ async fn requirements_view(
     let applicable = state.catalog.applicable_in_use(&profile, &not_in_use);
     let model = super::classification::model_of(state, item.organisation_id).await?;
     let mut recorded = lis_store::requirement_status::of_system(&state.db, item.id).await?;
+    let mut inherited = lis_store::shared_controls::inherited(&state.db, item.organisation_id, &[item.id])
+        .await?
+        .remove(&item.id)
+        .unwrap_or_default();
     let mut controls = grouped(&state.catalog, lang, &applicable, Some(&profile));
     let mut gaps = 0;
     for control in &mut controls {
         for requirement in &mut control.requirements {
-            let mut view = status_view(lang, recorded.remove(&requirement.id).as_ref());
+            let mut view = status_view(
+                lang,
+                recorded.remove(&requirement.id).as_ref(),
+                inherited.remove(&requirement.id).as_ref(),
+            );
             if let Some((id, sent)) = &refused
                 && *id == requirement.id
             {
-                view = sent.clone();
+                view = StatusView {
+                    inherited_id: view.inherited_id,
+                    inherited_name: view.inherited_name.clone(),
+                    ..sent.clone()
+                };
             }
             gaps += usize::from(view.gap);
             requirement.status = Some(view);
@@ -191,25 +249,13 @@ async fn requirements_view(
             .values()
             .map(|row| NoLongerApplies {
                 id: row.requirement_id.clone(),
-                status_label: status_view(lang, Some(row)).status_label,
+                status_label: status_view(lang, Some(row), None).status_label,
                 updated: row.updated_at.date_naive().to_string(),
             })
             .collect(),
         may_record,
-        statuses: RequirementStatus::ALL
-            .iter()
-            .map(|s| Choice {
-                value: s.as_str(),
-                label: word(lang, s.swedish(), s.english()),
-            })
-            .collect(),
-        severities: Severity::ALL
-            .iter()
-            .map(|s| Choice {
-                value: s.as_str(),
-                label: word(lang, s.swedish(), s.english()),
-            })
-            .collect(),
+        statuses: status_choices(lang),
+        severities: severity_choices(lang),
         saved,
     })
 }
@@ -218,7 +264,7 @@ async fn requirements_view(
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct SavedParam {
     #[serde(default)]
-    saved: String,
+    pub(crate) saved: String,
 }
 
 /// `GET /items/{item}/requirements`: the requirements a system in use must meet, why each applies, and how the
@@ -236,10 +282,10 @@ pub async fn of_system(
 }
 
 /// What a status form sent, as given.
-type Sent = HashMap<String, String>;
+pub(crate) type Sent = HashMap<String, String>;
 
 /// The record a status form sent; a date or choice that cannot be read is left out.
-fn read_record(sent: &Sent) -> StatusRecord {
+pub(crate) fn read_record(sent: &Sent) -> StatusRecord {
     let text = |name: &str| sent.get(name).cloned().unwrap_or_default();
     let date = |name: &str| sent.get(name).and_then(|v| v.trim().parse::<NaiveDate>().ok());
     StatusRecord {
@@ -250,6 +296,7 @@ fn read_record(sent: &Sent) -> StatusRecord {
         due: date("due"),
         verified: date("verified"),
         evidence_url: text("evidence_url"),
+        local_exception: sent.get("local_exception").is_some_and(|v| v == "1"),
     }
 }
 
@@ -335,6 +382,7 @@ pub async fn record(
         version: seen_version,
         gap: record.is_gap(),
         problems,
+        local_exception: record.local_exception,
         ..StatusView::default()
     };
     shown.status_label = record

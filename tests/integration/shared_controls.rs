@@ -1,0 +1,240 @@
+//! Shared controls (*gemensamma skyddsåtgärder*): IT describes one with the requirements it meets and links a
+//! platform; the platform and the systems running on it inherit its status, marked as inherited, a local exception
+//! counts instead, a change of the shared control moves every inheriting system's picture at once, and unlinking or
+//! retiring ends the inheritance. Bad input is refused with Swedish messages and nothing changed. On both databases.
+
+use axum::http::StatusCode;
+use lis_domain::Role;
+use lis_domain::aspect::Profile;
+use lis_domain::gap::{RequirementStatus, Severity};
+use lis_domain::inventory::RelationKind;
+use lis_store::ChangeTransaction;
+use lis_store::audit::ChangeContext;
+use lis_store::inventory::{self, ItemFields};
+use lis_tests::{Backend, TestApp, on_both_databases};
+
+use crate::requirements::system_with;
+
+async fn count_controls(app: &TestApp) -> usize {
+    lis_store::shared_controls::list(&app.db, app.organisation_id().await)
+        .await
+        .expect("list")
+        .len()
+}
+
+async fn a_shared_control_passes_its_status_to_the_systems_that_use_it(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let it = app.sign_in_as(Some(Role::It)).await;
+    let ciso = app.sign_in_as(Some(Role::Ciso)).await;
+    let organisation_id = app.organisation_id().await;
+    let catalog = lis_catalog::shipped().expect("the shipped catalogue");
+    let platform = system_with(
+        &app,
+        ciso.person_id,
+        [1, 1, 1, 1],
+        ItemFields {
+            name: "Skyddsplattform".to_owned(),
+            ..ItemFields::default()
+        },
+    )
+    .await;
+    let system = system_with(
+        &app,
+        ciso.person_id,
+        [2, 2, 2, 1],
+        ItemFields {
+            name: "Skyddssystem".to_owned(),
+            ..ItemFields::default()
+        },
+    )
+    .await;
+    let txn = app.db.begin_change().await.expect("begin");
+    inventory::relate(
+        &txn,
+        &ChangeContext::person(ciso.person_id, None),
+        organisation_id,
+        RelationKind::RunsOn,
+        system,
+        platform,
+    )
+    .await
+    .expect("the system runs on the platform");
+    txn.commit().await.expect("commit");
+    let not_in_use = lis_store::soa::controls_not_in_use(&app.db, organisation_id)
+        .await
+        .expect("soa");
+    let both = catalog.applicable_in_use(&Profile::new(1, 1, 1, 1), &not_in_use);
+    let met = [both[0].id.clone(), both[1].id.clone()];
+
+    // Bad input: no name, an unknown requirement and "not applicable" without a justification.
+    let refused = app
+        .post_form_as(
+            &it,
+            "/shared-controls",
+            &[
+                ("name", " "),
+                ("requirements", "LIS-9.99-99"),
+                ("status", "ej_tillampligt"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    for message in [
+        "Skriv ett namn på skyddsåtgärden.",
+        "Katalogen har inget krav LIS-9.99-99.",
+        "Skriv varför kravet inte är tillämpligt.",
+    ] {
+        assert!(refused.body.contains(message), "{message}: {}", refused.body);
+    }
+    assert_eq!(count_controls(&app).await, 0, "nothing was created");
+
+    // IT describes central backup as met for two requirements and links the platform.
+    let created = app
+        .post_form_as(
+            &it,
+            "/shared-controls",
+            &[
+                ("name", "Central säkerhetskopiering"),
+                ("requirements", &format!("{}\n{}", met[0], met[1])),
+                ("status", "uppfyllt"),
+                ("how", "Nattlig kopiering till det andra datacentret."),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let page = created.header("location").split('?').next().expect("a page").to_owned();
+    let duplicate = app
+        .post_form_as(
+            &it,
+            "/shared-controls",
+            &[("name", "central säkerhetskopiering"), ("status", "uppfyllt")],
+        )
+        .await;
+    assert!(
+        duplicate
+            .body
+            .contains("Det finns redan en gemensam skyddsåtgärd med det namnet.")
+    );
+    let linked = app
+        .post_form_as(&it, &format!("{page}/systems"), &[("system", "Skyddsplattform")])
+        .await;
+    assert_eq!(linked.status, StatusCode::SEE_OTHER, "{}", linked.body);
+    let unknown = app
+        .post_form_as(&it, &format!("{page}/systems"), &[("system", "Finns inte")])
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The platform and the system on it inherit: met, marked as inherited.
+    let effective = async |system_id: i64| {
+        lis_store::gaps::statuses(&app.db, organisation_id, &[system_id])
+            .await
+            .expect("statuses")
+            .remove(&system_id)
+            .unwrap_or_default()
+    };
+    for id in [platform, system] {
+        let statuses = effective(id).await;
+        assert_eq!(
+            statuses[&met[0]].status,
+            Some(RequirementStatus::Uppfyllt),
+            "system {id}"
+        );
+    }
+    let requirements = app.get_as(&ciso, &format!("/items/{system}/requirements")).await;
+    assert!(
+        requirements.body.contains("Ärvs från den gemensamma skyddsåtgärden")
+            && requirements.body.contains("Central säkerhetskopiering"),
+        "{}",
+        requirements.body
+    );
+
+    // The system records a local exception for the first requirement: its own status counts there.
+    let exception = app
+        .post_form_as(
+            &ciso,
+            &format!("/items/{system}/requirements/{}", met[0]),
+            &[
+                ("status", "delvis_uppfyllt"),
+                ("severity", "mattlig"),
+                ("local_exception", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(exception.status, StatusCode::SEE_OTHER, "{}", exception.body);
+    assert_eq!(
+        effective(system).await[&met[0]].status,
+        Some(RequirementStatus::DelvisUppfyllt)
+    );
+    assert_eq!(
+        effective(platform).await[&met[0]].status,
+        Some(RequirementStatus::Uppfyllt)
+    );
+
+    // IT finds the backup failing: every inheriting system's picture changes at once; a stale form is refused.
+    let changed = app
+        .post_form_as(
+            &it,
+            &page,
+            &[
+                ("name", "Central säkerhetskopiering"),
+                ("requirements", &format!("{}, {}", met[0], met[1])),
+                ("status", "ej_uppfyllt"),
+                ("severity", "allvarlig"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+    for id in [platform, system] {
+        let statuses = effective(id).await;
+        assert_eq!(statuses[&met[1]].severity, Some(Severity::Allvarlig), "system {id}");
+    }
+    assert_eq!(
+        effective(system).await[&met[0]].status,
+        Some(RequirementStatus::DelvisUppfyllt),
+        "the exception stays"
+    );
+    let stale = app
+        .post_form_as(
+            &it,
+            &page,
+            &[("name", "Gammal"), ("status", "uppfyllt"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert!(stale.body.contains("Någon annan har ändrat skyddsåtgärden"));
+
+    // Unlinking the platform ends the inheritance for it and what runs on it; retiring ends it for all.
+    let unlinked = app
+        .post_form_as(&it, &format!("{page}/systems/{platform}/remove"), &[])
+        .await;
+    assert_eq!(unlinked.status, StatusCode::SEE_OTHER, "{}", unlinked.body);
+    assert!(!effective(system).await.contains_key(&met[1]));
+    assert!(!effective(platform).await.contains_key(&met[1]));
+    app.post_form_as(&it, &format!("{page}/systems"), &[("system", "Skyddssystem")])
+        .await;
+    assert!(effective(system).await.contains_key(&met[1]));
+    let retired = app
+        .post_form_as(&it, &format!("{page}/retire"), &[("version", "2")])
+        .await;
+    assert_eq!(retired.status, StatusCode::SEE_OTHER, "{}", retired.body);
+    assert!(!effective(system).await.contains_key(&met[1]));
+
+    // Every change is in the audit trail.
+    let events = lis_store::audit::all_events(&app.db)
+        .await
+        .expect("audit")
+        .into_iter()
+        .filter(|e| e.subject_kind.starts_with("shared_control"))
+        .count();
+    assert_eq!(
+        events,
+        1 + 1 + 1 + 1 + 1 + 1,
+        "create, link, update, unlink, link, retire"
+    );
+    // An auditor reads but cannot change.
+    let auditor = app.sign_in_as(Some(Role::Auditor)).await;
+    assert_eq!(app.get_as(&auditor, &page).await.status, StatusCode::OK);
+}
+
+on_both_databases!(a_shared_control_passes_its_status_to_the_systems_that_use_it);
