@@ -304,6 +304,23 @@ async fn fresh_shared_control(app: &TestApp, target: &TestSession) -> (i64, i64)
     (control.id, systems[0])
 }
 
+/// A fresh action of the handlingsplan improving shared control `shared`: its id.
+async fn fresh_action(app: &TestApp, target: &TestSession, shared: i64) -> i64 {
+    let organisation_id = app.organisation_id().await;
+    let ctx = lis_store::audit::ChangeContext::person(target.person_id, None);
+    let txn = app.db.begin().await.expect("begin");
+    let fields = lis_domain::action_plan::ActionFields {
+        activity: format!("Matrisåtgärd {}", target.person_id),
+        ..Default::default()
+    };
+    let links = [lis_store::action_plan::Link::SharedControl(shared)];
+    let created = lis_store::action_plan::create(&txn, &ctx, organisation_id, &fields, &links)
+        .await
+        .expect("an action");
+    txn.commit().await.expect("commit");
+    created.id
+}
+
 /// How a visitor presents themselves: a browser session, and for the API an API token of their role.
 struct Visitor {
     session: Option<TestSession>,
@@ -334,7 +351,7 @@ async fn send(
     row: &Row,
     who: &Visitor,
     target: &TestSession,
-    (item, relation, token, information_type, (shared, linked)): (i64, i64, i64, i64, (i64, i64)),
+    (item, relation, token, information_type, (shared, linked), action): (i64, i64, i64, i64, (i64, i64), i64),
 ) -> TestResponse {
     let session = who.session.as_ref();
     let catalogue = if row.route.contains("{catalogue}") {
@@ -347,6 +364,7 @@ async fn send(
         .replace("{type}", &information_type.to_string())
         .replace("{shared}", &shared.to_string())
         .replace("{system}", &linked.to_string())
+        .replace("{action}", &action.to_string())
         .replace("{requirement}", GENERAL_REQUIREMENT)
         .replace("{id}", &target.person_id.to_string())
         .replace("{kind}", "system")
@@ -460,6 +478,8 @@ async fn send(
                 "name=Matris%C3%A5tg%C3%A4rd+{}&status=uppfyllt&requirements={GENERAL_REQUIREMENT}&version=1",
                 target.person_id
             )),
+            "/actions" => fields.push(format!("activity=Matris%C3%A5tg%C3%A4rd&shared={shared}")),
+            "/actions/{action}" => fields.push("activity=Matris+%C3%A4ndrad&status=pagaende&version=1".to_owned()),
             "/shared-controls/{shared}/systems" => fields.push(format!("system=Matrisskydd+fri+{}", target.person_id)),
             "/items/{item}/requirements/{requirement}" => fields.push("status=ej_uppfyllt".to_owned()),
             "/items/{item}/relations" => fields
@@ -530,12 +550,18 @@ async fn every_route_answers_every_visitor_as_the_matrix_says(backend: Backend) 
                 0
             };
             // A fresh shared control with a system using it, likewise.
-            let shared = if row.route.contains("{shared}") {
+            let shared = if row.route.contains("{shared}") || row.route.starts_with("/actions") {
                 fresh_shared_control(&app, &target).await
             } else {
                 (0, 0)
             };
-            let fixture = (item, relation, revocable, information_type, shared);
+            // A fresh action of the handlingsplan improving that shared control, likewise.
+            let action = if row.route.contains("{action}") {
+                fresh_action(&app, &target, shared.0).await
+            } else {
+                0
+            };
+            let fixture = (item, relation, revocable, information_type, shared, action);
             let before = snapshot(&app).await;
             let denials_before = denials(&app).await;
             let response = send(&app, &row, &visitor, &target, fixture).await;

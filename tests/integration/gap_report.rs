@@ -13,7 +13,7 @@ use lis_tests::{Backend, TestApp, on_both_databases};
 use crate::requirements::system_with;
 
 /// The id of the demo's org unit named `name`.
-async fn unit_named(app: &TestApp, name: &str) -> i64 {
+pub(crate) async fn unit_named(app: &TestApp, name: &str) -> i64 {
     let organisation_id = app.organisation_id().await;
     lis_store::organisation::units(&app.db, organisation_id)
         .await
@@ -25,7 +25,7 @@ async fn unit_named(app: &TestApp, name: &str) -> i64 {
 }
 
 /// A förvaltningsobjekt of `unit` with `owner` as objektsägare: its id.
-async fn object_of(app: &TestApp, by: i64, name: &str, unit: i64, owner: i64) -> i64 {
+pub(crate) async fn object_of(app: &TestApp, by: i64, name: &str, unit: i64, owner: i64) -> i64 {
     let organisation_id = app.organisation_id().await;
     let ctx = ChangeContext::person(by, None);
     let txn = app.db.begin_change().await.expect("begin");

@@ -2,6 +2,7 @@
 //!
 //! Modules mirror the areas of the router; `store` covers the services under it (migrations, the audit trail).
 
+mod action_plan;
 mod api;
 mod auth;
 mod authorization;

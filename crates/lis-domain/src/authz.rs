@@ -162,6 +162,12 @@ pub enum Resource {
     /// The shared controls (*gemensamma skyddsåtgärder*): everyone with a role reads them, IT and the CISO describe
     /// them and link the systems that use them.
     SharedControls,
+    /// One action of the handlingsplan: those named on every system whose gaps it remedies see and change it; the
+    /// CISO and IT change any, auditors read any.
+    PlanAction {
+        /// Whether the person is named on every system the action links (and it links no shared control).
+        responsible: bool,
+    },
     /// The gap analysis of many systems (per org unit, per objektsägare, the whole organisation) and its reports:
     /// the CISO, IT and auditors read it for the whole organisation; anyone reads it for their own objects.
     GapReport {
@@ -197,6 +203,7 @@ pub fn authorize(principal: &Principal, action: Action, resource: Resource) -> R
     // Those named on a record see and change it, with or without a role: that is what being objektsägare means.
     if resource == (Resource::InventoryItem { responsible: true })
         || resource == (Resource::GapReport { own: true })
+        || resource == (Resource::PlanAction { responsible: true })
         || resource
             == (Resource::ClassificationDecision {
                 information_owner: true,
@@ -224,6 +231,8 @@ pub fn authorize(principal: &Principal, action: Action, resource: Resource) -> R
         (Resource::ClassificationDecision { .. } | Resource::LevelLowering, Change) => wide(Ciso),
         (Resource::SharedControls, View) => true,
         (Resource::SharedControls, Change) => wide(Ciso) || wide(It),
+        (Resource::PlanAction { .. }, View) => wide(Ciso) || wide(It) || wide(Auditor),
+        (Resource::PlanAction { .. }, Change) => wide(Ciso) || wide(It),
         (Resource::GapReport { .. }, View) => wide(Ciso) || wide(It) || wide(Auditor),
         (Resource::GapReport { .. }, Change) => false,
     };
@@ -392,7 +401,21 @@ mod tests {
         assert!(authorize(&person(&[]), Action::View, Resource::GapReport { own: true }).is_ok());
         for role in [Role::Ciso, Role::It] {
             assert!(authorize(&person(&[(role, None)]), Action::Change, Resource::SharedControls).is_ok());
+            assert!(
+                authorize(
+                    &person(&[(role, None)]),
+                    Action::Change,
+                    Resource::PlanAction { responsible: false }
+                )
+                .is_ok()
+            );
         }
+        let owners_action = Resource::PlanAction { responsible: true };
+        assert!(authorize(&person(&[]), Action::Change, owners_action).is_ok());
+        let others_action = Resource::PlanAction { responsible: false };
+        assert!(authorize(&person(&[(Role::Auditor, None)]), Action::View, others_action).is_ok());
+        assert!(authorize(&person(&[(Role::Auditor, None)]), Action::Change, others_action).is_err());
+        assert!(authorize(&person(&[(Role::Admin, None)]), Action::View, others_action).is_err());
         for role in [Role::Admin, Role::Auditor] {
             assert!(authorize(&person(&[(role, None)]), Action::View, Resource::SharedControls).is_ok());
             assert!(authorize(&person(&[(role, None)]), Action::Change, Resource::SharedControls).is_err());

@@ -4,6 +4,7 @@
 //! the organisation tree and the shape of an audit event; classification, the catalogue's rule language and gap
 //! computation follow as their issues land.
 
+pub mod action_plan;
 pub mod aspect;
 pub mod audit;
 pub mod authz;

@@ -14,6 +14,8 @@ pub mod level_override;
 pub mod org_unit;
 pub mod organisation;
 pub mod person;
+pub mod plan_action;
+pub mod plan_action_link;
 pub mod requirement_status;
 pub mod role_assignment;
 pub mod role_mapping;

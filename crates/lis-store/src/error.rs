@@ -80,6 +80,9 @@ pub enum StoreError {
     /// A requirement status that breaks the rules; every problem is listed.
     #[error("the status is refused: {0:?}")]
     Status(Vec<lis_domain::gap::StatusProblem>),
+    /// An action of the handlingsplan that breaks the rules; every problem is listed.
+    #[error("the action is refused: {0:?}")]
+    Action(Vec<lis_domain::action_plan::ActionProblem>),
     /// The database refused or failed a statement.
     #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),

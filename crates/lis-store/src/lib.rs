@@ -7,6 +7,7 @@
 //!
 //! Errors: [`StoreError`] is the one error type of this crate.
 
+pub mod action_plan;
 pub mod api_tokens;
 pub mod audit;
 pub mod catalogues;

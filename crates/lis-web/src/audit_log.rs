@@ -54,6 +54,7 @@ fn resource_name(resource: Resource) -> &'static str {
         Resource::LevelLowering => "level_lowering",
         Resource::InformationTypes => "information_types",
         Resource::SharedControls => "shared_controls",
+        Resource::PlanAction { .. } => "plan_action",
         Resource::GapReport { .. } => "gap_report",
     }
 }

@@ -162,19 +162,35 @@ impl From<StoreError> for WebError {
             | StoreError::RetireBlocked { .. }
             | StoreError::Cycle { .. }
             | StoreError::Import(_) => Self::Conflict(err.to_string()),
-            StoreError::Classification(problems) => Self::Refused {
-                sv: problems.iter().map(|p| p.swedish()).collect::<Vec<_>>().join(" "),
-                en: problems.iter().map(|p| p.english()).collect::<Vec<_>>().join(" "),
-            },
-            StoreError::Status(problems) => Self::Refused {
-                sv: problems.iter().map(|p| p.swedish()).collect::<Vec<_>>().join(" "),
-                en: problems.iter().map(|p| p.english()).collect::<Vec<_>>().join(" "),
-            },
+            StoreError::Classification(problems) => refused(
+                &problems,
+                lis_domain::classification::ClassificationProblem::swedish,
+                lis_domain::classification::ClassificationProblem::english,
+            ),
+            StoreError::Status(problems) => refused(
+                &problems,
+                lis_domain::gap::StatusProblem::swedish,
+                lis_domain::gap::StatusProblem::english,
+            ),
+            StoreError::Action(problems) => refused(
+                &problems,
+                lis_domain::action_plan::ActionProblem::swedish,
+                lis_domain::action_plan::ActionProblem::english,
+            ),
             StoreError::InvalidDatabaseUrl { .. }
             | StoreError::InvalidName { .. }
             | StoreError::Database(_)
             | StoreError::Serialize(_) => Self::Internal(err.to_string()),
         }
+    }
+}
+
+/// A command a rule refused, saying every problem in both languages.
+fn refused<P>(problems: &[P], swedish: fn(&P) -> String, english: fn(&P) -> String) -> WebError {
+    let join = |say: fn(&P) -> String| problems.iter().map(say).collect::<Vec<_>>().join(" ");
+    WebError::Refused {
+        sv: join(swedish),
+        en: join(english),
     }
 }
 

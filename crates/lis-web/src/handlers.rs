@@ -2,6 +2,7 @@
 //! renders one page.
 
 pub mod account;
+pub mod action_plan;
 pub mod admin;
 pub mod api_tokens;
 pub mod auth;

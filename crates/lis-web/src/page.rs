@@ -33,6 +33,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageEnv {
 
 #[derive(Serialize)]
 struct UserView<'a> {
+    id: i64,
     name: &'a str,
     roles: Vec<Role>,
 }
@@ -84,6 +85,7 @@ pub fn render(
             roles.sort();
             roles.dedup();
             UserView {
+                id: s.person.id,
                 name: &s.person.display_name,
                 roles,
             }

@@ -12,8 +12,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::api;
 use crate::handlers::{
-    account, admin, api_tokens, auth, catalog, catalogues, classification, classification_io, gaps, health, home,
-    information_types, inventory, inventory_io, requirements, shared_controls, soa, statics,
+    account, action_plan, admin, api_tokens, auth, catalog, catalogues, classification, classification_io, gaps,
+    health, home, information_types, inventory, inventory_io, requirements, shared_controls, soa, statics,
 };
 use crate::middleware::{self, REQUEST_ID_HEADER};
 use crate::{AppState, WebError};
@@ -59,6 +59,12 @@ fn routes(demo: bool) -> Routes {
         .add(Method::GET, "/gaps", get(gaps::report_page))
         .add(Method::GET, "/gaps/report.csv", get(gaps::report_csv))
         .add(Method::GET, "/gaps/report.xlsx", get(gaps::report_xlsx))
+        // The handlingsplan
+        .add(Method::GET, "/actions", get(action_plan::list))
+        .add(Method::POST, "/actions", post(action_plan::create))
+        .add(Method::GET, "/actions/new", get(action_plan::new))
+        .add(Method::GET, "/actions/{action}", get(action_plan::show))
+        .add(Method::POST, "/actions/{action}", post(action_plan::update))
         // Shared controls
         .add(Method::GET, "/shared-controls", get(shared_controls::list))
         .add(Method::POST, "/shared-controls", post(shared_controls::create))

@@ -64,6 +64,25 @@ test('an informationsägare classifies through the questions and the system show
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Mina brister');
   await expect(page.getByRole('status')).toContainText('brister i');
   await expectNoAccessibilityViolations(page);
+
+  // She turns the first gap into an action of the handlingsplan.
+  await page.getByRole('checkbox').first().check();
+  await page.getByRole('button', { name: 'Skapa en åtgärd i handlingsplanen av de valda bristerna' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ny åtgärd i handlingsplanen');
+  await expectNoAccessibilityViolations(page);
+  await page.getByLabel('Aktivitet').fill('Se över behörigheterna i verksamhetssystemet');
+  await page.getByLabel('Prioritet').selectOption('hog');
+  await page.getByLabel('Slut').fill('2027-03-31');
+  await page.getByRole('button', { name: 'Spara' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+    'Åtgärd: Se över behörigheterna i verksamhetssystemet',
+  );
+  await expect(page.getByRole('status')).toContainText('Sparat.');
+  await expectNoAccessibilityViolations(page);
+  await page.goto('/mine/gaps');
+  await page.getByRole('link', { name: 'Min handlingsplan' }).click();
+  await expect(page.getByRole('table')).toContainText('Se över behörigheterna i verksamhetssystemet');
+  await expectNoAccessibilityViolations(page);
   expect(errors).toEqual([]);
 });
 

@@ -154,6 +154,11 @@ impl ReportParams {
     fn id(raw: &str) -> Option<i64> {
         raw.trim().parse().ok()
     }
+
+    /// The objektsägare asked for, if any.
+    pub(crate) fn owner(&self) -> Option<i64> {
+        Self::id(&self.owner)
+    }
 }
 
 /// The query string of the report for `unit` and `owner`.

@@ -251,6 +251,13 @@ pub(crate) struct ChoiceView {
     selected: bool,
 }
 
+impl ChoiceView {
+    /// A choice of `value`, shown as `label`.
+    pub(crate) fn new(value: String, label: String, selected: bool) -> Self {
+        Self { value, label, selected }
+    }
+}
+
 #[derive(Serialize)]
 struct RowView {
     id: i64,
