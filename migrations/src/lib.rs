@@ -19,6 +19,7 @@ mod m20261126_000010_information_types;
 mod m20261126_000011_requirement_status;
 mod m20261126_000012_shared_controls;
 mod m20261126_000013_action_plan;
+mod m20261126_000014_assessment_cycles;
 
 /// The list of LIS's migrations, oldest first.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000011_requirement_status::Migration),
             Box::new(m20261126_000012_shared_controls::Migration),
             Box::new(m20261126_000013_action_plan::Migration),
+            Box::new(m20261126_000014_assessment_cycles::Migration),
         ]
     }
 }

@@ -478,6 +478,7 @@ async fn send(
                 "name=Matris%C3%A5tg%C3%A4rd+{}&status=uppfyllt&requirements={GENERAL_REQUIREMENT}&version=1",
                 target.person_id
             )),
+            "/gaps/cycles" => fields.push(format!("name=Matrisuppf%C3%B6ljning+{}", target.person_id)),
             "/actions" => fields.push(format!("activity=Matris%C3%A5tg%C3%A4rd&shared={shared}")),
             "/actions/{action}" => fields.push("activity=Matris+%C3%A4ndrad&status=pagaende&version=1".to_owned()),
             "/shared-controls/{shared}/systems" => fields.push(format!("system=Matrisskydd+fri+{}", target.person_id)),

@@ -225,6 +225,65 @@ async fn the_report_counts_coverage_gaps_and_overdue_per_unit_measure_and_owner(
         .filter(|event| event.subject_id == "gap_report" && event.action == "export")
         .count();
     assert_eq!(exports, 2, "both exports are in the audit trail");
+
+    // The CISO closes a cycle; a name is needed and must be new. Later work shows as a change since the cycle.
+    let nameless = app.post_form_as(&ciso, "/gaps/cycles", &[("name", " ")]).await;
+    assert_eq!(nameless.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", nameless.body);
+    assert!(nameless.body.contains("Skriv ett namn."));
+    let closed = app
+        .post_form_as(&ciso, "/gaps/cycles", &[("name", "Uppföljning 2026")])
+        .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+    let cycle = closed
+        .header("location")
+        .rsplit('=')
+        .next()
+        .expect("the cycle")
+        .to_owned();
+    let again = app
+        .post_form_as(&ciso, "/gaps/cycles", &[("name", "uppföljning 2026")])
+        .await;
+    assert!(again.body.contains("Namnet används redan"), "{}", again.body);
+    assert_eq!(
+        app.post_form_as(&owner, "/gaps/cycles", &[("name", "Egen")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    for requirement in &social_reqs[2..6] {
+        let saved = app
+            .post_form_as(
+                &owner,
+                &format!("/items/{social}/requirements/{}", requirement.id),
+                &[("status", "uppfyllt")],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    }
+    let compared = app
+        .get_as(&owner, &format!("/gaps?owner={}&compare={cycle}", owner.person_id))
+        .await;
+    assert_eq!(compared.status, StatusCode::OK, "{}", compared.body);
+    let now = 6 * 100 / applicable;
+    let points = now - percent;
+    assert!(
+        compared.body.contains("Jämförs med Uppföljning 2026")
+            && compared.body.contains(&format!("Täckning {now} %"))
+            && compared.body.contains(&format!("+{points} procentenheter")),
+        "then {percent} %, now {now} %: {}",
+        compared.body
+    );
+    let social_then = row(&compared.body, "Socialnämnden");
+    assert_eq!(
+        social_then[social_then.len() - 2..],
+        [
+            format!("{} %", 100 / social_reqs.len()),
+            format!(
+                "+{} procentenheter",
+                5 * 100 / social_reqs.len() - 100 / social_reqs.len()
+            )
+        ]
+    );
 }
 
 on_both_databases!(the_report_counts_coverage_gaps_and_overdue_per_unit_measure_and_owner);

@@ -80,7 +80,7 @@ async fn a_shared_control_passes_its_status_to_the_systems_that_use_it(backend: 
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
     for message in [
-        "Skriv ett namn på skyddsåtgärden.",
+        "Skriv ett namn.",
         "Katalogen har inget krav LIS-9.99-99.",
         "Skriv varför kravet inte är tillämpligt.",
     ] {
@@ -110,11 +110,7 @@ async fn a_shared_control_passes_its_status_to_the_systems_that_use_it(backend: 
             &[("name", "central säkerhetskopiering"), ("status", "uppfyllt")],
         )
         .await;
-    assert!(
-        duplicate
-            .body
-            .contains("Det finns redan en gemensam skyddsåtgärd med det namnet.")
-    );
+    assert!(duplicate.body.contains("Namnet används redan; välj ett annat."));
     let linked = app
         .post_form_as(&it, &format!("{page}/systems"), &[("system", "Skyddsplattform")])
         .await;

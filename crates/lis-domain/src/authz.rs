@@ -168,6 +168,9 @@ pub enum Resource {
         /// Whether the person is named on every system the action links (and it links no shared control).
         responsible: bool,
     },
+    /// Assessment cycles (*uppföljningar*): the CISO closes one, freezing the gap counts; those who read the gap
+    /// report read them.
+    AssessmentCycles,
     /// The gap analysis of many systems (per org unit, per objektsägare, the whole organisation) and its reports:
     /// the CISO, IT and auditors read it for the whole organisation; anyone reads it for their own objects.
     GapReport {
@@ -233,6 +236,8 @@ pub fn authorize(principal: &Principal, action: Action, resource: Resource) -> R
         (Resource::SharedControls, Change) => wide(Ciso) || wide(It),
         (Resource::PlanAction { .. }, View) => wide(Ciso) || wide(It) || wide(Auditor),
         (Resource::PlanAction { .. }, Change) => wide(Ciso) || wide(It),
+        (Resource::AssessmentCycles, View) => wide(Ciso) || wide(It) || wide(Auditor),
+        (Resource::AssessmentCycles, Change) => wide(Ciso),
         (Resource::GapReport { .. }, View) => wide(Ciso) || wide(It) || wide(Auditor),
         (Resource::GapReport { .. }, Change) => false,
     };
@@ -416,6 +421,23 @@ mod tests {
         assert!(authorize(&person(&[(Role::Auditor, None)]), Action::View, others_action).is_ok());
         assert!(authorize(&person(&[(Role::Auditor, None)]), Action::Change, others_action).is_err());
         assert!(authorize(&person(&[(Role::Admin, None)]), Action::View, others_action).is_err());
+        assert!(
+            authorize(
+                &person(&[(Role::Ciso, None)]),
+                Action::Change,
+                Resource::AssessmentCycles
+            )
+            .is_ok()
+        );
+        assert!(authorize(&person(&[(Role::It, None)]), Action::Change, Resource::AssessmentCycles).is_err());
+        assert!(
+            authorize(
+                &person(&[(Role::Auditor, None)]),
+                Action::View,
+                Resource::AssessmentCycles
+            )
+            .is_ok()
+        );
         for role in [Role::Admin, Role::Auditor] {
             assert!(authorize(&person(&[(role, None)]), Action::View, Resource::SharedControls).is_ok());
             assert!(authorize(&person(&[(role, None)]), Action::Change, Resource::SharedControls).is_err());

@@ -75,11 +75,11 @@ pub enum StatusProblem {
     /// An evidence link that is not an http(s) address.
     #[error("the evidence link is not an http(s) address")]
     EvidenceUrl,
-    /// A shared control without a name.
-    #[error("the shared control has no name")]
+    /// A shared control or assessment cycle without a name.
+    #[error("the name is missing")]
     NameMissing,
-    /// A shared control named like another of the organisation.
-    #[error("another shared control has this name")]
+    /// A shared control or assessment cycle named like another of the organisation.
+    #[error("the name is taken")]
     NameTaken,
     /// A requirement id the catalogue does not have.
     #[error("the catalogue has no requirement {id}")]
@@ -99,8 +99,8 @@ impl StatusProblem {
             }
             Self::TooLong => format!("En text är längre än {TEXT_MAX} tecken."),
             Self::EvidenceUrl => "Länken till beviset ska börja med https:// eller http://.".to_owned(),
-            Self::NameMissing => "Skriv ett namn på skyddsåtgärden.".to_owned(),
-            Self::NameTaken => "Det finns redan en gemensam skyddsåtgärd med det namnet.".to_owned(),
+            Self::NameMissing => "Skriv ett namn.".to_owned(),
+            Self::NameTaken => "Namnet används redan; välj ett annat.".to_owned(),
             Self::UnknownRequirement { id } => format!("Katalogen har inget krav {id}."),
         }
     }
@@ -115,8 +115,8 @@ impl StatusProblem {
             }
             Self::TooLong => format!("A text is longer than {TEXT_MAX} characters."),
             Self::EvidenceUrl => "The evidence link must start with https:// or http://.".to_owned(),
-            Self::NameMissing => "Write a name for the safeguard.".to_owned(),
-            Self::NameTaken => "There is already a shared control with that name.".to_owned(),
+            Self::NameMissing => "Write a name.".to_owned(),
+            Self::NameTaken => "The name is taken already; choose another.".to_owned(),
             Self::UnknownRequirement { id } => format!("The catalogue has no requirement {id}."),
         }
     }
@@ -189,6 +189,86 @@ pub struct SystemFacts {
     pub owner_person_id: Option<i64>,
     /// Its effective levels.
     pub profile: crate::aspect::Profile,
+}
+
+/// Counts over a set of (system, applicable requirement) pairs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Pairs counted.
+    pub applicable: u64,
+    /// Pairs met: *uppfyllt* without a *brist*, or *ej tillämpligt*.
+    pub met: u64,
+    /// The pairs' total weight: each weighs the system's highest level among the aspects the requirement protects
+    /// (at least 1), so a requirement of a system at level 3 counts three times one at level 1.
+    pub weight: u64,
+    /// The weight of the pairs met.
+    pub weighted_met: u64,
+    /// Pairs not yet assessed (*ej bedömd*).
+    pub not_assessed: u64,
+    /// Gaps by *brist*, in the order of [`Severity::ALL`] (försumbar first); gaps without one are not counted here.
+    pub by_severity: [u64; 4],
+    /// Gaps whose due date has passed.
+    pub overdue: u64,
+}
+
+impl Tally {
+    /// Counts one pair: `record` is what is recorded (none: not assessed), `weight` its weight, `today` decides
+    /// what is overdue.
+    pub fn count(&mut self, record: Option<&StatusRecord>, weight: u64, today: NaiveDate) {
+        self.applicable += 1;
+        self.weight += weight;
+        let Some(record) = record else {
+            self.not_assessed += 1;
+            return;
+        };
+        if !record.is_gap() {
+            self.met += 1;
+            self.weighted_met += weight;
+            return;
+        }
+        if matches!(record.status, None | Some(RequirementStatus::EjBedomd)) {
+            self.not_assessed += 1;
+        }
+        if let Some(severity) = record.severity {
+            self.by_severity[Severity::ALL.iter().position(|s| *s == severity).unwrap_or(0)] += 1;
+        }
+        if record.due.is_some_and(|due| due < today) {
+            self.overdue += 1;
+        }
+    }
+
+    /// Adds another tally's counts to this one.
+    pub fn merge(&mut self, other: &Tally) {
+        self.applicable += other.applicable;
+        self.met += other.met;
+        self.weight += other.weight;
+        self.weighted_met += other.weighted_met;
+        self.not_assessed += other.not_assessed;
+        for (mine, theirs) in self.by_severity.iter_mut().zip(other.by_severity) {
+            *mine += theirs;
+        }
+        self.overdue += other.overdue;
+    }
+
+    /// The gaps: pairs not met.
+    pub fn gaps(&self) -> u64 {
+        self.applicable - self.met
+    }
+
+    /// The share of pairs met in whole percent, rounded down so that 100 means nothing is left; none when nothing
+    /// applies.
+    pub fn percent_met(&self) -> Option<u64> {
+        percent(self.met, self.applicable)
+    }
+
+    /// The share of the weight met in whole percent, rounded down; none when nothing applies.
+    pub fn weighted_percent_met(&self) -> Option<u64> {
+        percent(self.weighted_met, self.weight)
+    }
+}
+
+fn percent(part: u64, whole: u64) -> Option<u64> {
+    (whole > 0).then(|| part * 100 / whole)
 }
 
 #[cfg(test)]

@@ -8,93 +8,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::NaiveDate;
 use lis_catalog::{Catalog, Requirement};
 use lis_domain::aspect::Profile;
+pub use lis_domain::gap::Tally;
 use lis_domain::gap::{RequirementStatus, Severity, StatusRecord, Statuses, SystemFacts};
 use lis_domain::law::CYBERSAKERHETSLAGEN_MEASURES;
 
 use crate::Table;
-
-/// Counts over a set of (system, applicable requirement) pairs.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Tally {
-    /// Pairs counted.
-    pub applicable: u64,
-    /// Pairs met: *uppfyllt* without a *brist*, or *ej tillämpligt*.
-    pub met: u64,
-    /// The pairs' total weight: each weighs the system's highest level among the aspects the requirement protects
-    /// (at least 1), so a requirement of a system at level 3 counts three times one at level 1.
-    pub weight: u64,
-    /// The weight of the pairs met.
-    pub weighted_met: u64,
-    /// Pairs not yet assessed (*ej bedömd*).
-    pub not_assessed: u64,
-    /// Gaps by *brist*, in the order of [`Severity::ALL`] (försumbar first); gaps without one are not counted here.
-    pub by_severity: [u64; 4],
-    /// Gaps whose due date has passed.
-    pub overdue: u64,
-}
-
-impl Tally {
-    /// Counts one pair.
-    fn count(&mut self, record: Option<&StatusRecord>, weight: u64, today: NaiveDate) {
-        self.applicable += 1;
-        self.weight += weight;
-        let Some(record) = record else {
-            self.not_assessed += 1;
-            return;
-        };
-        if !record.is_gap() {
-            self.met += 1;
-            self.weighted_met += weight;
-            return;
-        }
-        if matches!(record.status, None | Some(RequirementStatus::EjBedomd)) {
-            self.not_assessed += 1;
-        }
-        if let Some(severity) = record.severity {
-            self.by_severity[severity_index(severity)] += 1;
-        }
-        if record.due.is_some_and(|due| due < today) {
-            self.overdue += 1;
-        }
-    }
-
-    /// Adds another tally's counts to this one.
-    pub fn merge(&mut self, other: &Tally) {
-        self.applicable += other.applicable;
-        self.met += other.met;
-        self.weight += other.weight;
-        self.weighted_met += other.weighted_met;
-        self.not_assessed += other.not_assessed;
-        for (mine, theirs) in self.by_severity.iter_mut().zip(other.by_severity) {
-            *mine += theirs;
-        }
-        self.overdue += other.overdue;
-    }
-
-    /// The gaps: pairs not met.
-    pub fn gaps(&self) -> u64 {
-        self.applicable - self.met
-    }
-
-    /// The share of pairs met in whole percent, rounded down so that 100 means nothing is left; none when nothing
-    /// applies.
-    pub fn percent_met(&self) -> Option<u64> {
-        percent(self.met, self.applicable)
-    }
-
-    /// The share of the weight met in whole percent, rounded down; none when nothing applies.
-    pub fn weighted_percent_met(&self) -> Option<u64> {
-        percent(self.weighted_met, self.weight)
-    }
-}
-
-fn percent(part: u64, whole: u64) -> Option<u64> {
-    (whole > 0).then(|| part * 100 / whole)
-}
-
-fn severity_index(severity: Severity) -> usize {
-    Severity::ALL.iter().position(|s| *s == severity).unwrap_or(0)
-}
 
 /// The gap analysis of a set of systems.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -2,10 +2,12 @@
 //! structs.
 
 pub mod api_token;
+pub mod assessment_cycle;
 pub mod audit_event;
 pub mod catalogue_mapping;
 pub mod catalogue_version;
 pub mod classification;
+pub mod cycle_tally;
 pub mod import_upload;
 pub mod information_type;
 pub mod inventory_item;

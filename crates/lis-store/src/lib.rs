@@ -13,6 +13,7 @@ pub mod audit;
 pub mod catalogues;
 pub mod classification;
 pub mod classification_import;
+pub mod cycles;
 pub mod database;
 pub mod demo;
 pub mod entity;

@@ -55,6 +55,7 @@ fn resource_name(resource: Resource) -> &'static str {
         Resource::InformationTypes => "information_types",
         Resource::SharedControls => "shared_controls",
         Resource::PlanAction { .. } => "plan_action",
+        Resource::AssessmentCycles => "assessment_cycles",
         Resource::GapReport { .. } => "gap_report",
     }
 }

@@ -158,6 +158,16 @@ async function printsTheGapReport(page: Page) {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Gapanalys: Socialnämnden');
   await expect(page.getByRole('table', { name: 'Per organisationsenhet', exact: true })).toContainText('Sektor välfärd');
   await expectNoAccessibilityViolations(page);
+
+  // The CISO closes the year's cycle and sees the report compared with it.
+  await page.getByRole('link', { name: 'Uppföljningar' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Uppföljningar');
+  await expectNoAccessibilityViolations(page);
+  await page.getByLabel('Namn').fill('Uppföljning 2026');
+  await page.getByRole('button', { name: 'Avsluta och frys läget' }).click();
+  await expect(page.getByText('Jämförs med Uppföljning 2026')).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Per organisationsenhet', exact: true })).toContainText('oförändrad');
+  await expectNoAccessibilityViolations(page);
   expect(errors).toEqual([]);
 }
 

@@ -12,6 +12,7 @@ use lis_domain::inventory::ItemKind;
 use lis_domain::law::CYBERSAKERHETSLAGEN_MEASURES;
 use lis_domain::{Action, OrgTree, OrgTreeNode, Resource};
 use lis_reports::gaps::{Gap, GapAnalysis, Names, Tally};
+use lis_store::ChangeTransaction;
 use serde::{Deserialize, Serialize};
 
 use super::inventory::{ChoiceView, word};
@@ -69,6 +70,9 @@ struct TallyView {
     not_assessed: u64,
     by_severity: [u64; 4],
     overdue: u64,
+    /// The coverage in the cycle compared with, and the change since, when comparing.
+    then: String,
+    trend: String,
 }
 
 fn percent_text(percent: Option<u64>) -> String {
@@ -87,7 +91,25 @@ fn tally_view(label: String, href: Option<String>, tally: &Tally) -> TallyView {
         not_assessed: tally.not_assessed,
         by_severity: tally.by_severity,
         overdue: tally.overdue,
+        then: String::new(),
+        trend: String::new(),
     }
+}
+
+/// `view` compared with `then` (the same part in a closed cycle): its coverage then and the change in points.
+fn compared(lang: Lang, mut view: TallyView, now: &Tally, then: Option<&Tally>) -> TallyView {
+    let before = then.and_then(Tally::percent_met);
+    view.then = percent_text(before);
+    view.trend = match (before, now.percent_met()) {
+        (Some(before), Some(now)) if now == before => word(lang, "oförändrad", "unchanged").to_owned(),
+        (Some(before), Some(now)) => {
+            let points = i128::from(now) - i128::from(before);
+            let sign = if points > 0 { "+" } else { "−" };
+            format!("{sign}{} {}", points.abs(), word(lang, "procentenheter", "points"))
+        }
+        _ => "–".to_owned(),
+    };
+    view
 }
 
 fn severity_labels(lang: Lang) -> Vec<&'static str> {
@@ -148,6 +170,8 @@ pub struct ReportParams {
     unit: String,
     #[serde(default)]
     owner: String,
+    #[serde(default)]
+    compare: String,
 }
 
 impl ReportParams {
@@ -163,7 +187,12 @@ impl ReportParams {
 
 /// The query string of the report for `unit` and `owner`.
 fn scope_query(unit: Option<i64>, owner: Option<i64>) -> String {
-    let parts: Vec<String> = [("unit", unit), ("owner", owner)]
+    query_of(unit, owner, None)
+}
+
+/// The query string of the report for `unit` and `owner`, compared with cycle `compare`.
+fn query_of(unit: Option<i64>, owner: Option<i64>, compare: Option<i64>) -> String {
+    let parts: Vec<String> = [("unit", unit), ("owner", owner), ("compare", compare)]
         .into_iter()
         .filter_map(|(name, id)| Some(format!("{name}={}", id?)))
         .collect();
@@ -235,6 +264,17 @@ struct Report {
     names: Names,
     units: Vec<lis_domain::FlatUnit>,
     people: Vec<(i64, String, Option<String>)>,
+    /// The closed cycle compared with, and its counts rolled up as the current ones are.
+    then: Option<Then>,
+    cycles: Vec<lis_store::entity::assessment_cycle::Model>,
+}
+
+/// The counts of a closed cycle, rolled up like the current analysis.
+struct Then {
+    cycle: lis_store::entity::assessment_cycle::Model,
+    whole: Tally,
+    by_row: HashMap<Option<i64>, Tally>,
+    by_owner: HashMap<Option<i64>, Tally>,
 }
 
 /// Works out the report `params` asks for, once the visitor may read it.
@@ -270,6 +310,35 @@ async fn report(state: &AppState, user: &CurrentUser, lang: Lang, params: &Repor
         })
         .collect();
     let by_row = lis_reports::gaps::analyse(&state.catalog, &not_in_use, &rolled, &statuses, today);
+    let cycles = lis_store::cycles::list(&state.db, organisation_id).await?;
+    let compare = ReportParams::id(&params.compare).and_then(|id| cycles.iter().find(|c| c.id == id).cloned());
+    let then = match compare {
+        Some(cycle) => {
+            let mut then = Then {
+                cycle,
+                whole: Tally::default(),
+                by_row: HashMap::new(),
+                by_owner: HashMap::new(),
+            };
+            for frozen in lis_store::cycles::frozen(&state.db, then.cycle.id).await? {
+                let row = frozen.org_unit_id.and_then(|u| row_of.get(&u).copied());
+                let in_scope =
+                    (owner.is_none() || frozen.owner_person_id == owner) && (scope.is_none() || row.is_some());
+                if !in_scope {
+                    continue;
+                }
+                let row = row.and_then(|r| i64::try_from(r).ok());
+                then.whole.merge(&frozen.tally);
+                then.by_row.entry(row).or_default().merge(&frozen.tally);
+                then.by_owner
+                    .entry(frozen.owner_person_id)
+                    .or_default()
+                    .merge(&frozen.tally);
+            }
+            Some(then)
+        }
+        None => None,
+    };
     let names = Names {
         units: units.iter().map(|u| (u.id, u.name.clone())).collect(),
         people: people.iter().map(|(id, name, _)| (*id, name.clone())).collect(),
@@ -295,6 +364,8 @@ async fn report(state: &AppState, user: &CurrentUser, lang: Lang, params: &Repor
         names,
         units,
         people,
+        then,
+        cycles,
     })
 }
 
@@ -331,6 +402,10 @@ struct ReportView {
     heatmap: Heatmap,
     worst: Vec<GapRow>,
     gaps_total: usize,
+    /// The cycle compared with: its name and when it was closed.
+    compare: Option<(String, String)>,
+    cycles: Vec<ChoiceView>,
+    may_close: bool,
 }
 
 /// How many of the worst gaps the page lists; the files have them all.
@@ -391,7 +466,11 @@ pub async fn report_page(
                 .and_then(|id| report.names.people.get(&id).cloned())
                 .unwrap_or_else(|| word(lang, "Utan objektsägare", "Without an object owner").to_owned());
             let href = owner.map(|id| format!("/gaps{}", scope_query(report.unit, Some(id))));
-            (tally.percent_met(), tally_view(label, href, tally))
+            let then = report.then.as_ref().and_then(|t| t.by_owner.get(owner));
+            (
+                tally.percent_met(),
+                compared(lang, tally_view(label, href, tally), tally, then),
+            )
         })
         .collect();
     by_owner.sort_by(|a, b| {
@@ -403,16 +482,25 @@ pub async fn report_page(
     let view = ReportView {
         today: report.today.to_string(),
         scope_label: report.scope_label.clone(),
-        query: scope_query(report.unit, report.owner),
+        query: query_of(report.unit, report.owner, report.then.as_ref().map(|t| t.cycle.id)),
         units: super::inventory::unit_choices(&report.units, report.unit),
         people: super::inventory::person_choices(&report.people, report.owner),
         systems: analysis.systems,
         separate_analysis: analysis.separate_analysis,
-        whole: tally_view(report.scope_label.clone(), None, &analysis.whole),
+        whole: compared(
+            lang,
+            tally_view(report.scope_label.clone(), None, &analysis.whole),
+            &analysis.whole,
+            report.then.as_ref().map(|t| &t.whole),
+        ),
         severities: severity_labels(lang),
         by_unit: rows_with_systems
             .iter()
-            .map(|row| tally_view(report.row_label(lang, *row), unit_href(*row), &analysis.by_unit[row]))
+            .map(|row| {
+                let now = &analysis.by_unit[row];
+                let view = tally_view(report.row_label(lang, *row), unit_href(*row), now);
+                compared(lang, view, now, report.then.as_ref().and_then(|t| t.by_row.get(row)))
+            })
             .collect(),
         by_owner: by_owner.into_iter().map(|(_, view)| view).collect(),
         by_theme: themes
@@ -436,6 +524,19 @@ pub async fn report_page(
             .map(|gap| gap_row(lang, gap, report.today))
             .collect(),
         gaps_total: gaps.len(),
+        compare: report
+            .then
+            .as_ref()
+            .map(|t| (t.cycle.name.clone(), crate::time::local(t.cycle.closed_at))),
+        cycles: report
+            .cycles
+            .iter()
+            .map(|c| {
+                let chosen = report.then.as_ref().is_some_and(|t| t.cycle.id == c.id);
+                ChoiceView::new(c.id.to_string(), c.name.clone(), chosen)
+            })
+            .collect(),
+        may_close: lis_domain::authorize(&user.0.principal, Action::Change, Resource::AssessmentCycles).is_ok(),
     };
     Ok(page::render(&state, &env, "gap_report.html", &view)?.into_response())
 }
@@ -483,4 +584,90 @@ pub async fn report_xlsx(
     let bytes = lis_reports::workbook(&[&summary, &list]).map_err(|e| WebError::Internal(e.to_string()))?;
     download::audit_export(&state, &user, "gap_report", "xlsx").await?;
     Ok(download::attachment(bytes, download::XLSX, "gapanalys.xlsx"))
+}
+
+/// A closed cycle as its list shows it.
+#[derive(Serialize)]
+struct CycleRow {
+    id: i64,
+    name: String,
+    closed_at: String,
+}
+
+#[derive(Serialize)]
+struct CyclesView {
+    cycles: Vec<CycleRow>,
+    may_close: bool,
+    name: String,
+    problems: Vec<String>,
+}
+
+async fn cycles_view(state: &AppState, user: &CurrentUser) -> Result<CyclesView, WebError> {
+    Ok(CyclesView {
+        cycles: lis_store::cycles::list(&state.db, user.0.person.organisation_id)
+            .await?
+            .into_iter()
+            .map(|c| CycleRow {
+                id: c.id,
+                name: c.name,
+                closed_at: crate::time::local(c.closed_at),
+            })
+            .collect(),
+        may_close: lis_domain::authorize(&user.0.principal, Action::Change, Resource::AssessmentCycles).is_ok(),
+        name: String::new(),
+        problems: Vec::new(),
+    })
+}
+
+/// `GET /gaps/cycles`: the closed assessment cycles, each comparable with the current state, and the CISO's form
+/// to close one.
+pub async fn cycles(State(state): State<AppState>, user: CurrentUser, env: PageEnv) -> Result<Response, WebError> {
+    user.authorize(&state, Action::View, Resource::AssessmentCycles).await?;
+    let view = cycles_view(&state, &user).await?;
+    Ok(page::render(&state, &env, "assessment_cycles.html", &view)?.into_response())
+}
+
+/// `POST /gaps/cycles`: the CISO closes a cycle: every system's gap counts are frozen as they stand.
+pub async fn close_cycle(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    env: PageEnv,
+    crate::form::Form(sent): crate::form::Form<super::requirements::Sent>,
+) -> Result<Response, WebError> {
+    user.authorize(&state, Action::Change, Resource::AssessmentCycles)
+        .await?;
+    user.1.check_csrf(sent.get("csrf_token").map_or("", String::as_str))?;
+    let organisation_id = user.0.person.organisation_id;
+    let name = sent.get("name").cloned().unwrap_or_default();
+    let systems = lis_store::gaps::systems_in_use(&state.db, organisation_id).await?;
+    let ids: Vec<i64> = systems.iter().map(|s| s.id).collect();
+    let statuses = lis_store::gaps::statuses(&state.db, organisation_id, &ids).await?;
+    let not_in_use = lis_store::soa::controls_not_in_use(&state.db, organisation_id).await?;
+    let analysis = lis_reports::gaps::analyse(&state.catalog, &not_in_use, &systems, &statuses, crate::time::today());
+    let tallies: Vec<(&SystemFacts, Tally)> = systems
+        .iter()
+        .map(|system| (system, analysis.by_system.get(&system.id).copied().unwrap_or_default()))
+        .collect();
+    let txn = state.db.begin_change().await.map_err(lis_store::StoreError::from)?;
+    match lis_store::cycles::close(&txn, &user.change_context(), organisation_id, &name, &tallies).await {
+        Ok(cycle) => {
+            txn.commit().await.map_err(lis_store::StoreError::from)?;
+            Ok(axum::response::Redirect::to(&format!("/gaps?compare={}", cycle.id)).into_response())
+        }
+        Err(lis_store::StoreError::Status(problems)) => {
+            drop(txn);
+            let mut view = cycles_view(&state, &user).await?;
+            view.name = name;
+            view.problems = problems
+                .iter()
+                .map(|p| match env.lang {
+                    Lang::Sv => p.swedish(),
+                    Lang::En => p.english(),
+                })
+                .collect();
+            let page = page::render(&state, &env, "assessment_cycles.html", &view)?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(err) => Err(err.into()),
+    }
 }
