@@ -108,14 +108,10 @@ pub async fn get(
     organisation_id: i64,
     id: i64,
 ) -> Result<(plan_action::Model, Vec<Link>), StoreError> {
-    let action = plan_action::Entity::find_by_id(id)
-        .filter(plan_action::Column::OrganisationId.eq(organisation_id))
-        .one(db)
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            kind: "åtgärd",
-            id: id.to_string(),
-        })?;
+    let organisation = plan_action::Column::OrganisationId;
+    let action =
+        crate::database::of_organisation::<plan_action::Entity>(db, organisation, organisation_id, id, "åtgärd")
+            .await?;
     let mut links: Vec<Link> = plan_action_link::Entity::find()
         .filter(plan_action_link::Column::ActionId.eq(id))
         .all(db)

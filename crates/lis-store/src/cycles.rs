@@ -30,14 +30,9 @@ pub async fn get(
     organisation_id: i64,
     id: i64,
 ) -> Result<assessment_cycle::Model, StoreError> {
-    assessment_cycle::Entity::find_by_id(id)
-        .filter(assessment_cycle::Column::OrganisationId.eq(organisation_id))
-        .one(db)
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            kind: "uppföljning",
-            id: id.to_string(),
-        })
+    let organisation = assessment_cycle::Column::OrganisationId;
+    crate::database::of_organisation::<assessment_cycle::Entity>(db, organisation, organisation_id, id, "uppföljning")
+        .await
 }
 
 fn count(n: u64) -> i64 {

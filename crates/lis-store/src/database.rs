@@ -240,6 +240,30 @@ pub async fn ping(db: &DatabaseConnection) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The row `id` of entity `E` that belongs to organisation `organisation_id` (its column `organisation`), or
+/// [`StoreError::NotFound`] naming it as `kind`: a row of another organisation is not found either.
+pub(crate) async fn of_organisation<E>(
+    db: &impl ConnectionTrait,
+    organisation: E::Column,
+    organisation_id: i64,
+    id: i64,
+    kind: &'static str,
+) -> Result<E::Model, StoreError>
+where
+    E: sea_orm::EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
+{
+    use sea_orm::{ColumnTrait, QueryFilter};
+    E::find_by_id(id)
+        .filter(organisation.eq(organisation_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            kind,
+            id: id.to_string(),
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

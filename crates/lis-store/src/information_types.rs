@@ -64,14 +64,15 @@ pub async fn get(
     organisation_id: i64,
     id: i64,
 ) -> Result<information_type::Model, StoreError> {
-    information_type::Entity::find_by_id(id)
-        .filter(information_type::Column::OrganisationId.eq(organisation_id))
-        .one(db)
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            kind: "informationstyp",
-            id: id.to_string(),
-        })
+    let organisation = information_type::Column::OrganisationId;
+    crate::database::of_organisation::<information_type::Entity>(
+        db,
+        organisation,
+        organisation_id,
+        id,
+        "informationstyp",
+    )
+    .await
 }
 
 /// The type `name` of the organisation in use, matched case-insensitively.

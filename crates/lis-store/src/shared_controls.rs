@@ -73,14 +73,15 @@ pub async fn get(
     organisation_id: i64,
     id: i64,
 ) -> Result<shared_control::Model, StoreError> {
-    shared_control::Entity::find_by_id(id)
-        .filter(shared_control::Column::OrganisationId.eq(organisation_id))
-        .one(db)
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            kind: "gemensam skyddsåtgärd",
-            id: id.to_string(),
-        })
+    let organisation = shared_control::Column::OrganisationId;
+    crate::database::of_organisation::<shared_control::Entity>(
+        db,
+        organisation,
+        organisation_id,
+        id,
+        "gemensam skyddsåtgärd",
+    )
+    .await
 }
 
 /// The requirements shared control `id` meets.
