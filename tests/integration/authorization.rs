@@ -342,6 +342,9 @@ fn api_body(row: &Row, target: &TestSession) -> Option<serde_json::Value> {
             "version": 1
         })),
         ("POST", "/api/v1/items/{item}/classification/approve") => Some(serde_json::json!({ "version": 1 })),
+        ("PUT", "/api/v1/items/{item}/requirements/{requirement}") => {
+            Some(serde_json::json!({ "status": "ej_uppfyllt" }))
+        }
         _ => None,
     }
 }

@@ -4,6 +4,7 @@
 
 mod action_plan;
 mod api;
+mod api_gaps;
 mod auth;
 mod authorization;
 mod catalog;

@@ -31,6 +31,8 @@ pub struct GapAnalysis {
     pub by_owner: BTreeMap<Option<i64>, Tally>,
     /// Per control theme id.
     pub by_theme: BTreeMap<String, Tally>,
+    /// Per control (ISO/IEC 27001:2022 Annex A id): the SoA's gap state.
+    pub by_control: BTreeMap<String, Tally>,
     /// Per org unit and control theme: the heatmap.
     pub by_unit_and_theme: BTreeMap<(Option<i64>, String), Tally>,
     /// Per point of cybersäkerhetslagen 2 kap. 3 § (1–10), counting the requirements that cite it.
@@ -121,12 +123,17 @@ pub fn analyse(
         let recorded = statuses.get(&system.id).unwrap_or(&no_statuses);
         let mut whole = Tally::default();
         let mut by_theme: BTreeMap<&str, Tally> = BTreeMap::new();
+        let mut by_control: BTreeMap<&str, Tally> = BTreeMap::new();
         let mut by_measure = [Tally::default(); 10];
         for weighed in applicable.at(system.profile) {
             let record = recorded.get(&weighed.requirement.id);
             whole.count(record, weighed.weight, today);
             by_theme
                 .entry(weighed.theme)
+                .or_default()
+                .count(record, weighed.weight, today);
+            by_control
+                .entry(weighed.requirement.control.as_str())
                 .or_default()
                 .count(record, weighed.weight, today);
             for point in &weighed.requirement.cybersakerhetslagen {
@@ -150,6 +157,9 @@ pub fn analyse(
                 .entry((system.org_unit_id, theme.to_owned()))
                 .or_default()
                 .merge(&tally);
+        }
+        for (control, tally) in by_control {
+            analysis.by_control.entry(control.to_owned()).or_default().merge(&tally);
         }
         for ((point, _, _), tally) in CYBERSAKERHETSLAGEN_MEASURES.iter().zip(&by_measure) {
             if tally.applicable > 0 {
@@ -435,7 +445,12 @@ mod tests {
         // The themes and the heatmap cells add up to the whole.
         let themes: u64 = analysis.by_theme.values().map(|t| t.applicable).sum();
         let cells: u64 = analysis.by_unit_and_theme.values().map(|t| t.applicable).sum();
-        assert_eq!((themes, cells), (total, total));
+        let controls: u64 = analysis.by_control.values().map(|t| t.applicable).sum();
+        assert_eq!((themes, cells, controls), (total, total, total));
+        assert_eq!(
+            analysis.by_control[&low_reqs[0].control].met,
+            1 + u64::from(low_reqs[2].control == low_reqs[0].control)
+        );
         // A requirement citing a measure of the law counts under that measure.
         let cited = |point: u8| {
             (2 * low_reqs

@@ -5,8 +5,10 @@
 //! cells that a spreadsheet would read as a formula. Errors: [`ReportError`].
 
 pub mod gaps;
+mod procurement;
 mod soa;
 
+pub use procurement::procurement_table;
 pub use soa::{SoaCell, soa_table};
 
 /// A report as rows of text.

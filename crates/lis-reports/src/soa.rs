@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use lis_catalog::Catalog;
+use lis_domain::gap::Tally;
 use lis_domain::soa::Justification;
 
 use crate::Table;
@@ -19,9 +20,14 @@ pub struct SoaCell {
 }
 
 /// The SoA: every control of the catalogue with its decision (a control without one is in use and not yet
-/// motivated), in Swedish, as MSB's tool has it.
-pub fn soa_table(catalog: &Catalog, decisions: &BTreeMap<String, SoaCell>) -> Table {
-    let header = [
+/// motivated), in Swedish, as MSB's tool has it; with `gaps` (the gap analysis per control), also the current gap
+/// state of each control over all systems.
+pub fn soa_table(
+    catalog: &Catalog,
+    decisions: &BTreeMap<String, SoaCell>,
+    gaps: Option<&BTreeMap<String, Tally>>,
+) -> Table {
+    let mut header: Vec<String> = [
         "Åtgärd (ISO/IEC 27001:2022)",
         "Benämning",
         "Tema",
@@ -30,7 +36,21 @@ pub fn soa_table(catalog: &Catalog, decisions: &BTreeMap<String, SoaCell>) -> Ta
         "Motivering",
         "Kommentar",
         "Antal krav",
-    ];
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    if gaps.is_some() {
+        header.extend(
+            [
+                "Tillämpliga krav i systemen",
+                "Uppfyllda",
+                "Täckning (%)",
+                "Brister",
+                "Allvarliga brister",
+            ]
+            .map(str::to_owned),
+        );
+    }
     let rows = catalog
         .controls
         .iter()
@@ -42,7 +62,7 @@ pub fn soa_table(catalog: &Catalog, decisions: &BTreeMap<String, SoaCell>) -> Ta
                 .find(|t| t.id == control.theme)
                 .map_or(control.theme.clone(), |t| t.name.sv.clone());
             let requirements = catalog.requirements.iter().filter(|r| r.control == control.id).count();
-            vec![
+            let mut row = vec![
                 control.id.clone(),
                 control.title.sv.clone(),
                 theme,
@@ -54,12 +74,23 @@ pub fn soa_table(catalog: &Catalog, decisions: &BTreeMap<String, SoaCell>) -> Ta
                     .unwrap_or_default(),
                 decision.map(|d| d.text.clone()).unwrap_or_default(),
                 requirements.to_string(),
-            ]
+            ];
+            if let Some(gaps) = gaps {
+                let tally = gaps.get(&control.id).copied().unwrap_or_default();
+                row.extend([
+                    tally.applicable.to_string(),
+                    tally.met.to_string(),
+                    tally.percent_met().map(|p| p.to_string()).unwrap_or_default(),
+                    tally.gaps().to_string(),
+                    tally.by_severity[3].to_string(),
+                ]);
+            }
+            row
         })
         .collect();
     Table {
         sheet: "Valda säkerhetsåtgärder".to_owned(),
-        header: header.map(str::to_owned).to_vec(),
+        header,
         rows,
     }
 }

@@ -7,6 +7,7 @@
 pub mod caller;
 pub mod classification;
 pub mod dto;
+pub mod gaps;
 pub mod inventory;
 pub mod openapi;
 pub mod problem;

@@ -202,6 +202,45 @@ pub fn safe_return_to(target: &str) -> String {
     }
 }
 
+/// Whoever asks for something, through a page (a signed-in person) or the API (a token or a session): what the
+/// handlers that serve both need of them.
+pub(crate) trait Asker {
+    /// Their organisation.
+    fn organisation_id(&self) -> i64;
+    /// The person whose records count as theirs (a token has none).
+    fn person_id(&self) -> Option<i64>;
+    /// Asks the one authorization function; a refusal is audited.
+    async fn authorize(&self, state: &AppState, action: Action, resource: Resource) -> Result<(), WebError>;
+}
+
+impl Asker for CurrentUser {
+    fn organisation_id(&self) -> i64 {
+        self.0.person.organisation_id
+    }
+
+    fn person_id(&self) -> Option<i64> {
+        Some(self.0.person.id)
+    }
+
+    async fn authorize(&self, state: &AppState, action: Action, resource: Resource) -> Result<(), WebError> {
+        CurrentUser::authorize(self, state, action, resource).await
+    }
+}
+
+impl Asker for crate::api::caller::ApiCaller {
+    fn organisation_id(&self) -> i64 {
+        self.organisation_id
+    }
+
+    fn person_id(&self) -> Option<i64> {
+        crate::api::caller::ApiCaller::person_id(self)
+    }
+
+    async fn authorize(&self, state: &AppState, action: Action, resource: Resource) -> Result<(), WebError> {
+        crate::api::caller::ApiCaller::authorize(self, state, action, resource).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -542,6 +542,21 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("menu_gaps", "Gapanalys", "Gap analysis"),
     ("menu_shared", "Gemensamma skyddsåtgärder", "Shared controls"),
     ("menu_plan", "Handlingsplan", "Action plan"),
+    (
+        "procurement_intro",
+        "Upphandlingskraven för den här skyddsnivån, att ställa på en leverantör:",
+        "The procurement requirements for this protection level, to put to a supplier:",
+    ),
+    (
+        "procurement_csv",
+        "Ladda ner upphandlingskrav (CSV)",
+        "Download procurement requirements (CSV)",
+    ),
+    (
+        "procurement_xlsx",
+        "Ladda ner upphandlingskrav (Excel)",
+        "Download procurement requirements (Excel)",
+    ),
     ("cycles_title", "Uppföljningar", "Assessment cycles"),
     (
         "cycles_intro",

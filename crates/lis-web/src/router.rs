@@ -194,6 +194,8 @@ fn routes(demo: bool) -> Routes {
         // The catalogue
         .add(Method::GET, "/catalog", get(catalog::catalog))
         .add(Method::GET, "/catalog/profile", get(catalog::profile))
+        .add(Method::GET, "/catalog/procurement.csv", get(catalog::procurement_csv))
+        .add(Method::GET, "/catalog/procurement.xlsx", get(catalog::procurement_xlsx))
         .add(Method::GET, "/catalogs", get(catalogues::list))
         .add(Method::GET, "/catalogs/{catalogue}", get(catalogues::show))
         .add(
@@ -228,6 +230,18 @@ fn routes(demo: bool) -> Routes {
         )
         // The JSON API (authenticated by API tokens; see docs/authorization.md) and its OpenAPI document
         .add(Method::GET, "/api/openapi.json", get(api::openapi::serve))
+        .add(Method::GET, "/api/v1/gaps", get(api::gaps::summary))
+        .add(Method::GET, "/api/v1/actions", get(api::gaps::actions))
+        .add(
+            Method::GET,
+            "/api/v1/items/{item}/requirements",
+            get(api::gaps::requirements),
+        )
+        .add(
+            Method::PUT,
+            "/api/v1/items/{item}/requirements/{requirement}",
+            put(api::gaps::record),
+        )
         .add(Method::GET, "/api/v1/inventory/{kind}", get(api::inventory::list))
         .add(Method::POST, "/api/v1/inventory/{kind}", post(api::inventory::create))
         .add(Method::GET, "/api/v1/items/{item}", get(api::inventory::get))

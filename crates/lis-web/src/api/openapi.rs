@@ -10,11 +10,13 @@ use utoipa::{Modify, OpenApi};
 
 use super::dto;
 use super::problem::Problem;
-use super::{classification, inventory};
+use super::{classification, gaps, inventory};
 use crate::error::FieldError;
 
 /// The description at the top of the document.
-const DESCRIPTION: &str = "LIS's JSON API for the inventory of förvaltningsobjekt, systems and informationsmängder.
+const DESCRIPTION: &str =
+    "LIS's JSON API for the inventory of förvaltningsobjekt, systems and informationsmängder, their
+classification, and the gap analysis.
 
 Authenticate with an API token that an administrator issues under Administration › API tokens
 (`Authorization: Bearer lis_…`). A token holds one role for the whole organisation and is asked the same
@@ -59,6 +61,10 @@ impl Modify for BearerToken {
         classification::approve,
         classification::levels,
         classification::information_types,
+        gaps::summary,
+        gaps::requirements,
+        gaps::record,
+        gaps::actions,
     ),
     components(schemas(
         dto::Item,
@@ -81,13 +87,21 @@ impl Modify for BearerToken {
         classification::DraftInput,
         classification::SystemLevel,
         classification::InformationType,
+        gaps::GapCounts,
+        gaps::GapPart,
+        gaps::GapSummary,
+        gaps::RequirementState,
+        gaps::StatusInput,
+        gaps::GapRef,
+        gaps::PlanAction,
         Problem,
         FieldError,
     )),
     modifiers(&BearerToken),
     tags(
         (name = "inventory", description = "Förvaltningsobjekt, systems and informationsmängder, and their relations."),
-        (name = "classification", description = "Informationsmängder's classifications and systems' levels by the maximum principle.")
+        (name = "classification", description = "Informationsmängder's classifications and systems' levels by the maximum principle."),
+        (name = "gaps", description = "Requirements per system and how they are met, the gap analysis, and the handlingsplan.")
     )
 )]
 pub struct ApiDoc;

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::gaps::ReportParams;
 use super::inventory::{ChoiceView, word};
-use crate::auth::CurrentUser;
+use crate::auth::{Asker, CurrentUser};
 use crate::form::Form;
 use crate::i18n::Lang;
 use crate::page::{self, PageEnv};
@@ -297,6 +297,46 @@ pub async fn create(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
+/// The people of the organisation's names (for showing who is responsible).
+type People = Vec<(i64, String, Option<String>)>;
+
+/// The handlingsplan `params` asks for, once `asker` may read it: the objektsägare asked for (if any), the
+/// organisation's people, and the actions, those remedying gaps of that objektsägare's systems when one is asked for.
+pub(crate) async fn plan_of(
+    state: &AppState,
+    asker: &impl Asker,
+    params: &ReportParams,
+) -> Result<(Option<i64>, People, Vec<(plan_action::Model, Vec<Link>)>), WebError> {
+    let organisation_id = asker.organisation_id();
+    let people = lis_store::people::names(&state.db, organisation_id).await?;
+    let owner = params.owner().filter(|id| people.iter().any(|p| p.0 == *id));
+    let own = owner.is_some() && owner == asker.person_id();
+    asker
+        .authorize(state, Action::View, Resource::GapReport { own })
+        .await?;
+    let owned: Option<BTreeSet<i64>> = match owner {
+        Some(owner) => Some(
+            lis_store::gaps::systems_in_use(&state.db, organisation_id)
+                .await?
+                .into_iter()
+                .filter(|s| s.owner_person_id == Some(owner))
+                .map(|s| s.id)
+                .collect(),
+        ),
+        None => None,
+    };
+    let actions = store::list(&state.db, organisation_id)
+        .await?
+        .into_iter()
+        .filter(|(_, links)| {
+            owned
+                .as_ref()
+                .is_none_or(|systems| store::systems_of(links).iter().any(|s| systems.contains(s)))
+        })
+        .collect();
+    Ok((owner, people, actions))
+}
+
 /// One row of the handlingsplan.
 #[derive(Serialize)]
 struct ActionRow {
@@ -330,34 +370,12 @@ pub async fn list(
     Query(params): Query<ReportParams>,
 ) -> Result<Response, WebError> {
     let lang = env.lang;
-    let organisation_id = user.0.person.organisation_id;
-    let people = lis_store::people::names(&state.db, organisation_id).await?;
-    let owner = params.owner().filter(|id| people.iter().any(|p| p.0 == *id));
-    let own = owner == Some(user.0.person.id);
-    user.authorize(&state, Action::View, Resource::GapReport { own })
-        .await?;
-    let owned: Option<HashMap<i64, ()>> = match owner {
-        Some(owner) => Some(
-            lis_store::gaps::systems_in_use(&state.db, organisation_id)
-                .await?
-                .into_iter()
-                .filter(|s| s.owner_person_id == Some(owner))
-                .map(|s| (s.id, ()))
-                .collect(),
-        ),
-        None => None,
-    };
+    let (owner, people, actions) = plan_of(&state, &user, &params).await?;
     let names: HashMap<i64, String> = people.iter().map(|(id, name, _)| (*id, name.clone())).collect();
     let today = crate::time::today();
-    let rows: Vec<ActionRow> = store::list(&state.db, organisation_id)
-        .await?
-        .into_iter()
-        .filter(|(_, links)| {
-            owned
-                .as_ref()
-                .is_none_or(|systems| store::systems_of(links).iter().any(|s| systems.contains_key(s)))
-        })
-        .map(|(action, links)| row_of(lang, &action, &links, &names, today))
+    let rows: Vec<ActionRow> = actions
+        .iter()
+        .map(|(action, links)| row_of(lang, action, links, &names, today))
         .collect();
     let scope_label = match owner {
         Some(id) => format!(

@@ -248,15 +248,9 @@ struct ProfileView {
     level_names: Vec<(u8, String)>,
 }
 
-/// `GET /catalog/profile`: pick K, R, T and S levels and see which requirements apply, and why.
-pub async fn profile(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    env: PageEnv,
-    Query(query): Query<ProfileQuery>,
-) -> Result<Html<String>, WebError> {
-    user.authorize(&state, Action::View, Resource::Catalog).await?;
-    let catalog = &state.catalog;
+/// The levels `query` chooses (an aspect left out is at 0), whether any was given, and whether one was outside the
+/// catalogue's scale (and so read as 0).
+fn chosen_profile(catalog: &lis_catalog::Catalog, query: &ProfileQuery) -> ([u8; 4], bool, bool) {
     let max = catalog
         .levels
         .iter()
@@ -276,6 +270,69 @@ pub async fn profile(
     };
     let levels = [level(&query.k), level(&query.r), level(&query.t), level(&query.s)];
     let chosen = [&query.k, &query.r, &query.t, &query.s].iter().any(|v| v.is_some());
+    (levels, chosen, invalid)
+}
+
+/// The procurement requirements (*upphandlingskrav*) for the profile `query` chooses, as a table in Swedish.
+async fn procurement_table(
+    state: &AppState,
+    user: &CurrentUser,
+    query: &ProfileQuery,
+) -> Result<lis_reports::Table, WebError> {
+    user.authorize(state, Action::View, Resource::Catalog).await?;
+    let (levels, _, _) = chosen_profile(&state.catalog, query);
+    let profile = Profile::new(levels[0], levels[1], levels[2], levels[3]);
+    let not_in_use = lis_store::soa::controls_not_in_use(&state.db, user.0.person.organisation_id).await?;
+    let applicable = state.catalog.applicable_in_use(&profile, &not_in_use);
+    Ok(lis_reports::procurement_table(&state.catalog, &profile, &applicable))
+}
+
+/// `GET /catalog/procurement.csv?k=&r=&t=&s=`: what to demand of a supplier for a system at that profile.
+pub async fn procurement_csv(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<ProfileQuery>,
+) -> Result<axum::response::Response, WebError> {
+    let bytes = procurement_table(&state, &user, &query)
+        .await?
+        .to_csv()
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    crate::download::audit_export(&state, &user, "procurement", "csv").await?;
+    Ok(crate::download::attachment(
+        bytes,
+        crate::download::CSV,
+        "upphandlingskrav.csv",
+    ))
+}
+
+/// `GET /catalog/procurement.xlsx?k=&r=&t=&s=`: the same as a workbook.
+pub async fn procurement_xlsx(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<ProfileQuery>,
+) -> Result<axum::response::Response, WebError> {
+    let bytes = procurement_table(&state, &user, &query)
+        .await?
+        .to_xlsx()
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    crate::download::audit_export(&state, &user, "procurement", "xlsx").await?;
+    Ok(crate::download::attachment(
+        bytes,
+        crate::download::XLSX,
+        "upphandlingskrav.xlsx",
+    ))
+}
+
+/// `GET /catalog/profile`: pick K, R, T and S levels and see which requirements apply, and why.
+pub async fn profile(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    env: PageEnv,
+    Query(query): Query<ProfileQuery>,
+) -> Result<Html<String>, WebError> {
+    user.authorize(&state, Action::View, Resource::Catalog).await?;
+    let catalog = &state.catalog;
+    let (levels, chosen, invalid) = chosen_profile(catalog, &query);
     let profile = Profile::new(levels[0], levels[1], levels[2], levels[3]);
     let not_in_use = lis_store::soa::controls_not_in_use(&state.db, user.0.person.organisation_id).await?;
     let applicable = catalog.applicable_in_use(&profile, &not_in_use);

@@ -16,7 +16,7 @@ use lis_store::ChangeTransaction;
 use serde::{Deserialize, Serialize};
 
 use super::inventory::{ChoiceView, word};
-use crate::auth::CurrentUser;
+use crate::auth::{Asker, CurrentUser};
 use crate::download;
 use crate::heatmap::{Heatmap, shade};
 use crate::i18n::Lang;
@@ -205,10 +205,10 @@ fn query_of(unit: Option<i64>, owner: Option<i64>, compare: Option<i64>) -> Stri
 
 /// A row of the per-unit table and heatmap: an org unit counting its whole subtree, or only what sits directly on
 /// the unit in scope.
-struct UnitRow {
-    id: Option<i64>,
-    name: String,
-    direct: bool,
+pub(crate) struct UnitRow {
+    pub(crate) id: Option<i64>,
+    pub(crate) name: String,
+    pub(crate) direct: bool,
 }
 
 /// The rows for `scope` (none: the whole organisation) and, for every unit of the scope, the row it counts under.
@@ -250,42 +250,47 @@ fn unit_rows(tree: &OrgTree, scope: Option<&OrgTreeNode>) -> (Vec<UnitRow>, Hash
 }
 
 /// The analysis behind the report page and its files.
-struct Report {
-    today: NaiveDate,
-    unit: Option<i64>,
-    owner: Option<i64>,
-    scope_label: String,
-    systems: Vec<SystemFacts>,
-    statuses: Statuses,
-    not_in_use: BTreeSet<String>,
-    rows: Vec<UnitRow>,
+pub(crate) struct Report {
+    pub(crate) today: NaiveDate,
+    pub(crate) unit: Option<i64>,
+    pub(crate) owner: Option<i64>,
+    pub(crate) scope_label: String,
+    pub(crate) systems: Vec<SystemFacts>,
+    pub(crate) statuses: Statuses,
+    pub(crate) not_in_use: BTreeSet<String>,
+    pub(crate) rows: Vec<UnitRow>,
     /// The analysis with every system counted under its row (index into `rows`, as an id; none without a unit).
-    by_row: GapAnalysis,
-    names: Names,
-    units: Vec<lis_domain::FlatUnit>,
-    people: Vec<(i64, String, Option<String>)>,
+    pub(crate) by_row: GapAnalysis,
+    pub(crate) names: Names,
+    pub(crate) units: Vec<lis_domain::FlatUnit>,
+    pub(crate) people: Vec<(i64, String, Option<String>)>,
     /// The closed cycle compared with, and its counts rolled up as the current ones are.
-    then: Option<Then>,
-    cycles: Vec<lis_store::entity::assessment_cycle::Model>,
+    pub(crate) then: Option<Then>,
+    pub(crate) cycles: Vec<lis_store::entity::assessment_cycle::Model>,
 }
 
 /// The counts of a closed cycle, rolled up like the current analysis.
-struct Then {
-    cycle: lis_store::entity::assessment_cycle::Model,
-    whole: Tally,
-    by_row: HashMap<Option<i64>, Tally>,
-    by_owner: HashMap<Option<i64>, Tally>,
+pub(crate) struct Then {
+    pub(crate) cycle: lis_store::entity::assessment_cycle::Model,
+    pub(crate) whole: Tally,
+    pub(crate) by_row: HashMap<Option<i64>, Tally>,
+    pub(crate) by_owner: HashMap<Option<i64>, Tally>,
 }
 
 /// Works out the report `params` asks for, once the visitor may read it.
-async fn report(state: &AppState, user: &CurrentUser, lang: Lang, params: &ReportParams) -> Result<Report, WebError> {
-    let organisation_id = user.0.person.organisation_id;
+pub(crate) async fn report(
+    state: &AppState,
+    user: &impl Asker,
+    lang: Lang,
+    params: &ReportParams,
+) -> Result<Report, WebError> {
+    let organisation_id = user.organisation_id();
     let tree = lis_store::organisation::org_tree(&state.db, organisation_id).await?;
     let units = tree.flatten();
     let people = lis_store::people::names(&state.db, organisation_id).await?;
     let unit = ReportParams::id(&params.unit).filter(|id| units.iter().any(|u| u.id == *id));
     let owner = ReportParams::id(&params.owner).filter(|id| people.iter().any(|p| p.0 == *id));
-    let own = owner == Some(user.0.person.id);
+    let own = owner.is_some() && owner == user.person_id();
     user.authorize(state, Action::View, Resource::GapReport { own }).await?;
     let scope = unit.and_then(|id| tree.node(id));
     let (rows, row_of) = unit_rows(&tree, scope);
@@ -370,7 +375,8 @@ async fn report(state: &AppState, user: &CurrentUser, lang: Lang, params: &Repor
 }
 
 impl Report {
-    fn row_label(&self, lang: Lang, row: Option<i64>) -> String {
+    /// The label of a row of the per-unit table.
+    pub(crate) fn row_label(&self, lang: Lang, row: Option<i64>) -> String {
         match row.and_then(|r| usize::try_from(r).ok()).and_then(|r| self.rows.get(r)) {
             Some(row) if row.direct => format!("{} {}", row.name, word(lang, "(direkt)", "(directly)")),
             Some(row) => row.name.clone(),
@@ -378,7 +384,8 @@ impl Report {
         }
     }
 
-    fn row_unit(&self, row: Option<i64>) -> Option<&UnitRow> {
+    /// The unit of a row of the per-unit table.
+    pub(crate) fn row_unit(&self, row: Option<i64>) -> Option<&UnitRow> {
         row.and_then(|r| usize::try_from(r).ok()).and_then(|r| self.rows.get(r))
     }
 }
@@ -586,6 +593,19 @@ pub async fn report_xlsx(
     Ok(download::attachment(bytes, download::XLSX, "gapanalys.xlsx"))
 }
 
+/// The gap analysis of every system in use of the organisation, as it stands today.
+pub(crate) async fn whole_analysis(
+    state: &AppState,
+    organisation_id: i64,
+) -> Result<(Vec<SystemFacts>, GapAnalysis), WebError> {
+    let systems = lis_store::gaps::systems_in_use(&state.db, organisation_id).await?;
+    let ids: Vec<i64> = systems.iter().map(|s| s.id).collect();
+    let statuses = lis_store::gaps::statuses(&state.db, organisation_id, &ids).await?;
+    let not_in_use = lis_store::soa::controls_not_in_use(&state.db, organisation_id).await?;
+    let analysis = lis_reports::gaps::analyse(&state.catalog, &not_in_use, &systems, &statuses, crate::time::today());
+    Ok((systems, analysis))
+}
+
 /// A closed cycle as its list shows it.
 #[derive(Serialize)]
 struct CycleRow {
@@ -639,11 +659,7 @@ pub async fn close_cycle(
     user.1.check_csrf(sent.get("csrf_token").map_or("", String::as_str))?;
     let organisation_id = user.0.person.organisation_id;
     let name = sent.get("name").cloned().unwrap_or_default();
-    let systems = lis_store::gaps::systems_in_use(&state.db, organisation_id).await?;
-    let ids: Vec<i64> = systems.iter().map(|s| s.id).collect();
-    let statuses = lis_store::gaps::statuses(&state.db, organisation_id, &ids).await?;
-    let not_in_use = lis_store::soa::controls_not_in_use(&state.db, organisation_id).await?;
-    let analysis = lis_reports::gaps::analyse(&state.catalog, &not_in_use, &systems, &statuses, crate::time::today());
+    let (systems, analysis) = whole_analysis(&state, organisation_id).await?;
     let tallies: Vec<(&SystemFacts, Tally)> = systems
         .iter()
         .map(|system| (system, analysis.by_system.get(&system.id).copied().unwrap_or_default()))

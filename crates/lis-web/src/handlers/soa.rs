@@ -236,8 +236,9 @@ pub async fn save(
     }
 }
 
-/// The SoA as a table, for the exports.
-async fn table(state: &AppState, organisation_id: i64) -> Result<lis_reports::Table, WebError> {
+/// The SoA as a table, for the exports; for those who read the whole gap analysis, with each control's gap state.
+async fn table(state: &AppState, user: &CurrentUser) -> Result<lis_reports::Table, WebError> {
+    let organisation_id = user.0.person.organisation_id;
     let entries = lis_store::soa::entries(&state.db, organisation_id).await?;
     let cells: BTreeMap<String, SoaCell> = entries
         .into_iter()
@@ -250,13 +251,19 @@ async fn table(state: &AppState, organisation_id: i64) -> Result<lis_reports::Ta
             (id, cell)
         })
         .collect();
-    Ok(soa_table(&state.catalog, &cells))
+    let reads_gaps = lis_domain::authorize(&user.0.principal, Action::View, Resource::GapReport { own: false }).is_ok();
+    let by_control = if reads_gaps {
+        Some(super::gaps::whole_analysis(state, organisation_id).await?.1.by_control)
+    } else {
+        None
+    };
+    Ok(soa_table(&state.catalog, &cells, by_control.as_ref()))
 }
 
 /// `GET /soa.csv`: the SoA for Excel (semicolons, UTF-8 with BOM).
 pub async fn csv(State(state): State<AppState>, user: CurrentUser) -> Result<Response, WebError> {
     user.authorize(&state, Action::View, Resource::Soa).await?;
-    let bytes = table(&state, user.0.person.organisation_id)
+    let bytes = table(&state, &user)
         .await?
         .to_csv()
         .map_err(|e| WebError::Internal(e.to_string()))?;
@@ -267,7 +274,7 @@ pub async fn csv(State(state): State<AppState>, user: CurrentUser) -> Result<Res
 /// `GET /soa.xlsx`: the SoA as a workbook.
 pub async fn xlsx(State(state): State<AppState>, user: CurrentUser) -> Result<Response, WebError> {
     user.authorize(&state, Action::View, Resource::Soa).await?;
-    let bytes = table(&state, user.0.person.organisation_id)
+    let bytes = table(&state, &user)
         .await?
         .to_xlsx()
         .map_err(|e| WebError::Internal(e.to_string()))?;
