@@ -20,6 +20,7 @@ mod m20261126_000011_requirement_status;
 mod m20261126_000012_shared_controls;
 mod m20261126_000013_action_plan;
 mod m20261126_000014_assessment_cycles;
+mod m20261126_000015_evidence_files;
 
 /// The list of LIS's migrations, oldest first.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000012_shared_controls::Migration),
             Box::new(m20261126_000013_action_plan::Migration),
             Box::new(m20261126_000014_assessment_cycles::Migration),
+            Box::new(m20261126_000015_evidence_files::Migration),
         ]
     }
 }

@@ -304,6 +304,29 @@ async fn fresh_shared_control(app: &TestApp, target: &TestSession) -> (i64, i64)
     (control.id, systems[0])
 }
 
+/// A fresh text file of evidence for a fresh system's requirement: its id.
+async fn fresh_evidence(app: &TestApp, target: &TestSession) -> i64 {
+    let (system, _) = fresh_system(app, target.person_id + 1_000_000).await;
+    let organisation_id = app.organisation_id().await;
+    let ctx = lis_store::audit::ChangeContext::person(target.person_id, None);
+    let txn = app.db.begin().await.expect("begin");
+    let dir = &app.config.evidence_dir;
+    let file = lis_store::evidence::attach(
+        &txn,
+        &ctx,
+        organisation_id,
+        dir,
+        system,
+        GENERAL_REQUIREMENT,
+        "bevis.txt",
+        b"Matrisbevis",
+    )
+    .await
+    .expect("an evidence file");
+    txn.commit().await.expect("commit");
+    file.id
+}
+
 /// A fresh action of the handlingsplan improving shared control `shared`: its id.
 async fn fresh_action(app: &TestApp, target: &TestSession, shared: i64) -> i64 {
     let organisation_id = app.organisation_id().await;
@@ -354,7 +377,15 @@ async fn send(
     row: &Row,
     who: &Visitor,
     target: &TestSession,
-    (item, relation, token, information_type, (shared, linked), action): (i64, i64, i64, i64, (i64, i64), i64),
+    (item, relation, token, information_type, (shared, linked), action, file): (
+        i64,
+        i64,
+        i64,
+        i64,
+        (i64, i64),
+        i64,
+        i64,
+    ),
 ) -> TestResponse {
     let session = who.session.as_ref();
     let catalogue = if row.route.contains("{catalogue}") {
@@ -368,6 +399,7 @@ async fn send(
         .replace("{shared}", &shared.to_string())
         .replace("{system}", &linked.to_string())
         .replace("{action}", &action.to_string())
+        .replace("{file}", &file.to_string())
         .replace("{requirement}", GENERAL_REQUIREMENT)
         .replace("{id}", &target.person_id.to_string())
         .replace("{kind}", "system")
@@ -435,7 +467,12 @@ async fn send(
         request = request.header(header::CONTENT_TYPE, "application/json");
         Body::from(json.to_string())
     } else if row.method == Method::POST
-        && ["/inventory/import", "/classification/import"].contains(&row.route.as_str())
+        && [
+            "/inventory/import",
+            "/classification/import",
+            "/items/{item}/requirements/{requirement}/evidence",
+        ]
+        .contains(&row.route.as_str())
     {
         let boundary = "matrix-boundary";
         request = request.header(
@@ -445,6 +482,8 @@ async fn send(
         let token = session.map(|s| s.csrf_token.as_str()).unwrap_or_default();
         let file = if row.route == "/classification/import" {
             String::from_utf8(classification_file(target)).unwrap_or_default()
+        } else if row.route.ends_with("/evidence") {
+            "Matrisbevis".to_owned()
         } else {
             format!("Typ;Namn\nsystem;Matrisfil {}", target.person_id)
         };
@@ -565,7 +604,13 @@ async fn every_route_answers_every_visitor_as_the_matrix_says(backend: Backend) 
             } else {
                 0
             };
-            let fixture = (item, relation, revocable, information_type, shared, action);
+            // A fresh evidence file on a fresh system, likewise.
+            let file = if row.route.contains("{file}") {
+                fresh_evidence(&app, &target).await
+            } else {
+                0
+            };
+            let fixture = (item, relation, revocable, information_type, shared, action, file);
             let before = snapshot(&app).await;
             let denials_before = denials(&app).await;
             let response = send(&app, &row, &visitor, &target, fixture).await;

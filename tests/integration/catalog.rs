@@ -230,14 +230,29 @@ async fn the_procurement_list_for_a_profile_downloads_as_csv_and_xlsx(backend: B
         .expect("soa");
     let applicable = catalog.applicable_in_use(&Profile::new(2, 1, 3, 0), &not_in_use);
     let page = app.get_as(&auditor, "/catalog/profile?k=2&r=1&t=3&s=0").await;
-    assert!(page.body.contains("/catalog/procurement.csv?k=2&amp;r=1&amp;t=3&amp;s=0"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("/catalog/procurement.csv?k=2&amp;r=1&amp;t=3&amp;s=0"),
+        "{}",
+        page.body
+    );
     let csv = app.get_as(&auditor, "/catalog/procurement.csv?k=2&r=1&t=3&s=0").await;
     assert_eq!(csv.status, StatusCode::OK);
     let lines: Vec<&str> = csv.body.trim_start_matches('\u{feff}').lines().collect();
-    assert!(lines[0].starts_with("Skyddsnivå;Krav;Åtgärd (ISO/IEC 27001:2022);"), "{}", lines[0]);
+    assert!(
+        lines[0].starts_with("Skyddsnivå;Krav;Åtgärd (ISO/IEC 27001:2022);"),
+        "{}",
+        lines[0]
+    );
     assert_eq!(lines.len(), 1 + applicable.len(), "a row per applicable requirement");
-    assert!(lines[1].starts_with(&format!("K2 R1 T3 S0;{};", applicable[0].id)), "{}", lines[1]);
-    let xlsx = app.get_as_bytes(&auditor, "/catalog/procurement.xlsx?k=2&r=1&t=3&s=0").await;
+    assert!(
+        lines[1].starts_with(&format!("K2 R1 T3 S0;{};", applicable[0].id)),
+        "{}",
+        lines[1]
+    );
+    let xlsx = app
+        .get_as_bytes(&auditor, "/catalog/procurement.xlsx?k=2&r=1&t=3&s=0")
+        .await;
     assert!(xlsx.starts_with(b"PK"), "a workbook");
 }
 

@@ -210,7 +210,10 @@ async fn the_soa_exports_open_in_a_spreadsheet(backend: Backend) {
         .into_iter()
         .filter(|e| e.action == "export")
         .count();
-    assert_eq!(exports, 3, "every export (the auditor's two, the administrator's one) is in the audit trail");
+    assert_eq!(
+        exports, 3,
+        "every export (the auditor's two, the administrator's one) is in the audit trail"
+    );
 }
 
 on_both_databases!(

@@ -9,6 +9,7 @@ pub mod aspect;
 pub mod audit;
 pub mod authz;
 pub mod classification;
+pub mod evidence;
 pub mod gap;
 pub mod inheritance;
 pub mod inventory;

@@ -83,6 +83,12 @@ pub enum StoreError {
     /// An action of the handlingsplan that breaks the rules; every problem is listed.
     #[error("the action is refused: {0:?}")]
     Action(Vec<lis_domain::action_plan::ActionProblem>),
+    /// An evidence file that cannot be taken.
+    #[error("the evidence file is refused: {0}")]
+    Evidence(lis_domain::evidence::EvidenceProblem),
+    /// A file could not be written or read in the data directory.
+    #[error("file error: {0}")]
+    Files(std::io::Error),
     /// The database refused or failed a statement.
     #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),

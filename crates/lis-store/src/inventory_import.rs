@@ -1390,13 +1390,12 @@ pub async fn store_upload(
 ) -> Result<crate::entity::import_upload::Model, StoreError> {
     use crate::entity::import_upload;
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
-    use sha2::{Digest, Sha256};
     let now = chrono::Utc::now();
     import_upload::Entity::delete_many()
         .filter(import_upload::Column::CreatedAt.lt(now - chrono::Duration::hours(UPLOAD_KEPT_HOURS)))
         .exec(db)
         .await?;
-    let sha256 = Sha256::digest(&content).iter().map(|b| format!("{b:02x}")).collect();
+    let sha256 = crate::sessions::sha256_hex(&content);
     let name: String = file_name.chars().filter(|c| !c.is_control()).take(255).collect();
     Ok(import_upload::ActiveModel {
         organisation_id: Set(organisation_id),

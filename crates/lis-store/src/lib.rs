@@ -18,6 +18,7 @@ pub mod database;
 pub mod demo;
 pub mod entity;
 mod error;
+pub mod evidence;
 pub mod gaps;
 pub mod information_types;
 pub mod inventory;

@@ -82,10 +82,12 @@ pub fn new_token() -> String {
 
 /// The session id for a token: its SHA-256, hex-encoded.
 pub fn id_for_token(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    sha256_hex(token.as_bytes())
+}
+
+/// The SHA-256 of `bytes`, hex-encoded.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Creates a session and returns the token for the cookie. Anonymous sessions (a sign-in in progress) last

@@ -172,6 +172,11 @@ impl From<StoreError> for WebError {
                 lis_domain::gap::StatusProblem::swedish,
                 lis_domain::gap::StatusProblem::english,
             ),
+            StoreError::Evidence(problem) => refused(
+                &[problem],
+                lis_domain::evidence::EvidenceProblem::swedish,
+                lis_domain::evidence::EvidenceProblem::english,
+            ),
             StoreError::Action(problems) => refused(
                 &problems,
                 lis_domain::action_plan::ActionProblem::swedish,
@@ -180,6 +185,7 @@ impl From<StoreError> for WebError {
             StoreError::InvalidDatabaseUrl { .. }
             | StoreError::InvalidName { .. }
             | StoreError::Database(_)
+            | StoreError::Files(_)
             | StoreError::Serialize(_) => Self::Internal(err.to_string()),
         }
     }

@@ -542,6 +542,18 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("menu_gaps", "Gapanalys", "Gap analysis"),
     ("menu_shared", "Gemensamma skyddsåtgärder", "Shared controls"),
     ("menu_plan", "Handlingsplan", "Action plan"),
+    ("evidence_file", "Bevis", "Evidence"),
+    (
+        "evidence_upload",
+        "Ladda upp en fil som bevis",
+        "Upload a file as evidence",
+    ),
+    (
+        "evidence_hint",
+        "PDF, PNG, JPEG, text (txt, csv, log) eller ett Office- eller OpenDocument-dokument, högst 10 MiB. Filen sparas med kontrollsumma (SHA-256) och hämtas som nedladdning.",
+        "PDF, PNG, JPEG, text (txt, csv, log) or an Office or OpenDocument document, at most 10 MiB. The file is kept with a checksum (SHA-256) and fetched as a download.",
+    ),
+    ("evidence_upload_button", "Ladda upp", "Upload"),
     (
         "procurement_intro",
         "Upphandlingskraven för den här skyddsnivån, att ställa på en leverantör:",

@@ -166,6 +166,13 @@ fn routes(demo: bool) -> Routes {
         .add(Method::GET, "/items/{item}/requirements", get(requirements::of_system))
         .add(
             Method::POST,
+            "/items/{item}/requirements/{requirement}/evidence",
+            post(requirements::upload_evidence)
+                .layer(axum::extract::DefaultBodyLimit::max(requirements::MAX_EVIDENCE_BODY)),
+        )
+        .add(Method::GET, "/evidence/{file}", get(requirements::download_evidence))
+        .add(
+            Method::POST,
             "/items/{item}/requirements/{requirement}",
             post(requirements::record),
         )

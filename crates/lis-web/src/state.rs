@@ -22,6 +22,8 @@ pub struct WebConfig {
     pub session_policy: SessionPolicy,
     /// How many requests to `/auth/*` one client may make per minute.
     pub auth_requests_per_minute: u32,
+    /// Where evidence files are kept: a directory of LIS's own, never served as it is.
+    pub evidence_dir: std::path::PathBuf,
 }
 
 impl WebConfig {
@@ -32,6 +34,7 @@ impl WebConfig {
             demo: false,
             session_policy: SessionPolicy::default(),
             auth_requests_per_minute: 30,
+            evidence_dir: std::env::temp_dir().join("lis-evidence"),
         }
     }
 

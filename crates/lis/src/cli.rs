@@ -156,7 +156,7 @@ pub enum ExportFormat {
 /// Where LIS keeps its files and its database.
 #[derive(Debug, Args)]
 pub struct StorageArgs {
-    /// Directory for LIS's files: the SQLite database by default, later evidence files.
+    /// Directory for LIS's files: the SQLite database by default, and evidence files (under `evidence/`).
     #[arg(long, env = "LIS_DATA_DIR", default_value = "./lis-data")]
     pub data_dir: PathBuf,
 

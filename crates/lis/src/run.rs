@@ -66,6 +66,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
     let role_map = config::role_map(&args.sign_in.role_map)?;
     let mut web = WebConfig::new(base_url);
     web.session_policy = config::session_policy(&args.sign_in)?;
+    web.evidence_dir = args.storage.data_dir.join("evidence");
     let listener = config::bind(&args.http.listen).await?;
     let db = connect_and_migrate(&url).await?;
     lis_store::setup::ensure_organisation(&db, &args.sign_in.organisation_name, &role_map)
@@ -94,6 +95,13 @@ async fn demo(args: DemoArgs) -> Result<()> {
     eprintln!("LIS demo: open {base_url} in a browser (Ctrl-C stops it)");
     let mut web = WebConfig::new(base_url);
     web.demo = true;
+    web.evidence_dir = data_dir.join("demo-evidence");
+    // The demo's database starts anew, so its evidence files do too.
+    match std::fs::remove_dir_all(&web.evidence_dir) {
+        Ok(()) => {}
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+        Err(err) => return Err(anyhow!("cannot clear {}: {err}", web.evidence_dir.display())),
+    }
     serve_until_stopped(listener, db, web, None, None).await
 }
 

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use lis_domain::Action;
 use lis_domain::aspect::{Aspect, Profile};
+use lis_domain::evidence::EvidenceProblem;
 use lis_domain::gap::{RequirementStatus, Severity, StatusRecord};
 use lis_domain::inventory::ItemKind;
 use lis_store::entity::{inventory_item, requirement_status};
@@ -70,6 +71,33 @@ pub(crate) struct StatusView {
     inherited_name: String,
     /// The system's own status counts in place of a shared control's.
     local_exception: bool,
+    /// The evidence files uploaded for the requirement, the newest first.
+    evidence: Vec<EvidenceView>,
+}
+
+/// An evidence file as a requirement's status lists it.
+#[derive(Clone, Debug, Default, Serialize)]
+pub(crate) struct EvidenceView {
+    id: i64,
+    name: String,
+    size: String,
+    sha256: String,
+    uploaded: String,
+}
+
+fn evidence_view(file: &lis_store::entity::evidence_file::Model) -> EvidenceView {
+    let size = u64::try_from(file.size).unwrap_or(0);
+    EvidenceView {
+        id: file.id,
+        name: file.file_name.clone(),
+        size: if size >= 1024 * 1024 {
+            format!("{:.1} MiB", size as f64 / (1024.0 * 1024.0))
+        } else {
+            format!("{} KiB", size.div_ceil(1024))
+        },
+        sha256: file.sha256.clone(),
+        uploaded: crate::time::local(file.uploaded_at),
+    }
 }
 
 /// How a system meets a requirement: its own `row`, unless `inherited` from a shared control (and not a local
@@ -204,6 +232,7 @@ async fn requirements_view(
         .await?
         .remove(&item.id)
         .unwrap_or_default();
+    let mut evidence = lis_store::evidence::of_system(&state.db, item.id).await?;
     let mut controls = grouped(&state.catalog, lang, &applicable, Some(&profile));
     let mut gaps = 0;
     for control in &mut controls {
@@ -222,6 +251,12 @@ async fn requirements_view(
                     ..sent.clone()
                 };
             }
+            view.evidence = evidence
+                .remove(&requirement.id)
+                .unwrap_or_default()
+                .iter()
+                .map(evidence_view)
+                .collect();
             gaps += usize::from(view.gap);
             requirement.status = Some(view);
         }
@@ -391,4 +426,136 @@ pub async fn record(
         .unwrap_or_default();
     let view = requirements_view(&state, &user, env.lang, &item, Some((requirement_id, shown)), false).await?;
     Ok((status, page::render(&state, &env, "system_requirements.html", &view)?).into_response())
+}
+
+/// Whether `requirement_id` applies to the system `item` now (its levels and the SoA).
+async fn applies_to(state: &AppState, item: &inventory_item::Model, requirement_id: &str) -> Result<bool, WebError> {
+    let profile = system_profile(state, item.id).await?;
+    let not_in_use = lis_store::soa::controls_not_in_use(&state.db, item.organisation_id).await?;
+    Ok(state
+        .catalog
+        .applicable_in_use(&profile, &not_in_use)
+        .iter()
+        .any(|r| r.id == requirement_id))
+}
+
+/// The file and CSRF token of an evidence upload; a file over the size limit is [`EvidenceProblem::TooLarge`].
+async fn evidence_upload(
+    state: &AppState,
+    user: &CurrentUser,
+    request: axum::extract::Request,
+) -> Result<Result<(String, Vec<u8>), EvidenceProblem>, WebError> {
+    use axum::extract::FromRequest;
+    let mut multipart = axum::extract::Multipart::from_request(request, state)
+        .await
+        .map_err(|e| WebError::BadForm(e.body_text()))?;
+    let mut csrf = String::new();
+    let mut file = Err(EvidenceProblem::Empty);
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => return Ok(Err(EvidenceProblem::TooLarge)),
+            Err(err) => return Err(WebError::BadForm(err.body_text())),
+        };
+        match field.name() {
+            Some("csrf_token") => csrf = field.text().await.map_err(|e| WebError::BadForm(e.body_text()))?,
+            Some("file") => {
+                let name = field.file_name().unwrap_or("bevis").to_owned();
+                file = match field.bytes().await {
+                    Ok(bytes) => Ok((name, bytes.to_vec())),
+                    Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(EvidenceProblem::TooLarge),
+                    Err(err) => return Err(WebError::BadForm(err.body_text())),
+                };
+            }
+            _ => {}
+        }
+    }
+    user.1.check_csrf(&csrf)?;
+    Ok(file)
+}
+
+/// The most an evidence upload's body may hold: twice the file limit, so that a file somewhat too large is read
+/// and refused by name; a body larger still is cut off and refused the same way.
+pub const MAX_EVIDENCE_BODY: usize = 2 * lis_domain::evidence::MAX_BYTES;
+
+/// `POST /items/{item}/requirements/{requirement}/evidence`: uploads an evidence file for a requirement that applies
+/// to the system; a file that is too large, of a kind not taken, or not what its extension says is refused in words.
+pub async fn upload_evidence(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    env: PageEnv,
+    Path((item_id, requirement_id)): Path<(i64, String)>,
+    request: axum::extract::Request,
+) -> Result<Response, WebError> {
+    let item = system_for(&state, &user, Action::Change, item_id).await?;
+    // Read only once the person may change the system.
+    let upload = evidence_upload(&state, &user, request).await?;
+    if !applies_to(&state, &item, &requirement_id).await? {
+        let problem = lis_domain::gap::StatusProblem::RequirementDoesNotApply;
+        return Err(WebError::Refused {
+            sv: problem.swedish(),
+            en: problem.english(),
+        });
+    }
+    let refusal = match upload {
+        Ok((name, bytes)) => {
+            let txn = state.db.begin_change().await.map_err(StoreError::from)?;
+            let ctx = user.change_context();
+            let dir = &state.config.evidence_dir;
+            match lis_store::evidence::attach(
+                &txn,
+                &ctx,
+                item.organisation_id,
+                dir,
+                item.id,
+                &requirement_id,
+                &name,
+                &bytes,
+            )
+            .await
+            {
+                Ok(_) => {
+                    txn.commit().await.map_err(StoreError::from)?;
+                    let to = format!("/items/{item_id}/requirements?saved=1#req-{requirement_id}");
+                    return Ok(Redirect::to(&to).into_response());
+                }
+                Err(StoreError::Evidence(problem)) => problem,
+                Err(err) => return Err(err.into()),
+            }
+        }
+        Err(problem) => problem,
+    };
+    let said = match env.lang {
+        Lang::Sv => refusal.swedish(),
+        Lang::En => refusal.english(),
+    };
+    let mut view = requirements_view(&state, &user, env.lang, &item, None, false).await?;
+    for control in &mut view.controls {
+        for requirement in &mut control.requirements {
+            if requirement.id == requirement_id
+                && let Some(status) = requirement.status.as_mut()
+            {
+                status.problems.push(said.clone());
+            }
+        }
+    }
+    let page = page::render(&state, &env, "system_requirements.html", &view)?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// `GET /evidence/{file}`: an evidence file, as an attachment, for whoever may read its system.
+pub async fn download_evidence(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(file_id): Path<i64>,
+) -> Result<Response, WebError> {
+    let file = lis_store::evidence::get(&state.db, user.0.person.organisation_id, file_id).await?;
+    authorized_item(&state, &user, Action::View, file.system_id).await?;
+    let bytes = lis_store::evidence::read(&state.config.evidence_dir, &file).await?;
+    Ok(crate::download::attachment_named(
+        bytes,
+        &file.content_type,
+        &file.file_name,
+    ))
 }
