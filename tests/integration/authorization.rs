@@ -520,6 +520,7 @@ async fn send(
                 "name=Matris%C3%A5tg%C3%A4rd+{}&status=uppfyllt&requirements={GENERAL_REQUIREMENT}&version=1",
                 target.person_id
             )),
+            "/gaps/bulk" => fields.push(format!("gap={item}:{GENERAL_REQUIREMENT}&status=uppfyllt")),
             "/gaps/cycles" => fields.push(format!("name=Matrisuppf%C3%B6ljning+{}", target.person_id)),
             "/actions" => fields.push(format!("activity=Matris%C3%A5tg%C3%A4rd&shared={shared}")),
             "/actions/{action}" => fields.push("activity=Matris+%C3%A4ndrad&status=pagaende&version=1".to_owned()),
@@ -575,7 +576,7 @@ async fn every_route_answers_every_visitor_as_the_matrix_says(backend: Backend) 
             // another's refusal.
             let (item, relation) = if row.route.contains("/classification") {
                 (fresh_draft(&app, &target).await, 0)
-            } else if row.route.contains("{item}") {
+            } else if row.route.contains("{item}") || row.route == "/gaps/bulk" {
                 fresh_system(&app, target.person_id).await
             } else {
                 (0, 0)

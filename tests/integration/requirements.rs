@@ -310,8 +310,12 @@ async fn an_assessment_is_recorded_refused_when_bad_and_kept_when_the_requiremen
         page.body.contains("Bedömningar av krav som inte längre gäller")
             && page
                 .body
-                .contains(&format!("<code>{}</code>: Uppfyllt", requirement.id)),
-        "{}",
+                .contains(&format!("<code>{}</code>: Uppfyllt", requirement.id))
+            && page.body.contains(&format!(
+                "Åtgärden {} används inte enligt uttalandet om tillämplighet.",
+                requirement.control
+            )),
+        "the history says why: {}",
         page.body
     );
 }
@@ -381,7 +385,91 @@ async fn mina_brister_lists_an_owners_gaps_worst_first(backend: Backend) {
     );
 }
 
+async fn many_gaps_get_one_status_at_once_or_none(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let ciso = app.sign_in_as(Some(Role::Ciso)).await;
+    let owner = app.sign_in_as(None).await;
+    let catalog = lis_catalog::shipped().expect("the shipped catalogue");
+    let system = managed_system_at(&app, ciso.person_id, [1, 1, 1, 1], Some(owner.person_id)).await;
+    let others = system_at(&app, ciso.person_id, [1, 1, 1, 1]).await;
+    let organisation_id = app.organisation_id().await;
+    let not_in_use = lis_store::soa::controls_not_in_use(&app.db, organisation_id)
+        .await
+        .expect("soa");
+    let applicable = catalog.applicable_in_use(&Profile::new(1, 1, 1, 1), &not_in_use);
+    let chosen: Vec<(&str, String)> = applicable[..3]
+        .iter()
+        .map(|r| ("gap", format!("{system}:{}", r.id)))
+        .collect();
+    let query = chosen
+        .iter()
+        .map(|(n, v)| format!("{n}={v}"))
+        .collect::<Vec<_>>()
+        .join("&");
+    let form = app.get_as(&owner, &format!("/gaps/bulk?{query}&back=/mine/gaps")).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(form.body.contains("Valda brister (3)"), "{}", form.body);
+    let recorded = async || {
+        lis_store::requirement_status::of_system(&app.db, system)
+            .await
+            .expect("rows")
+    };
+    let post = async |extra: &[(&str, &str)]| {
+        let mut fields: Vec<(&str, &str)> = chosen.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        fields.extend_from_slice(extra);
+        app.post_form_as(&owner, "/gaps/bulk", &fields).await
+    };
+    // Not applicable without a justification: refused for each, nothing saved.
+    let refused = post(&[("status", "ej_tillampligt")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(
+        refused.body.matches("Skriv varför kravet inte är tillämpligt.").count(),
+        1,
+        "the first refusal stops it"
+    );
+    assert!(recorded().await.is_empty(), "nothing was saved");
+    // A system that is not theirs among them: refused as a whole.
+    let mut foreign = chosen.clone();
+    foreign.push(("gap", format!("{others}:{}", applicable[0].id)));
+    let mut fields: Vec<(&str, &str)> = foreign.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    fields.push(("status", "uppfyllt"));
+    assert_eq!(
+        app.post_form_as(&owner, "/gaps/bulk", &fields).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert!(recorded().await.is_empty(), "nothing was saved");
+    // All three at once.
+    let saved = post(&[
+        ("status", "uppfyllt"),
+        ("how", "Enligt kommunens riktlinje."),
+        ("back", "/mine/gaps"),
+    ])
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(saved.header("location"), "/mine/gaps");
+    let rows = recorded().await;
+    assert_eq!(rows.len(), 3);
+    assert!(
+        rows.values()
+            .all(|row| row.status == "uppfyllt" && row.how == "Enligt kommunens riktlinje.")
+    );
+    // A stale version for one of them refuses all.
+    let version_key = format!("version.{system}:{}", applicable[0].id);
+    let stale = post(&[("status", "ej_uppfyllt"), (version_key.as_str(), "7")]).await;
+    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", stale.body);
+    assert!(
+        stale.body.contains("någon annan har ändrat bedömningen"),
+        "{}",
+        stale.body
+    );
+    assert!(
+        recorded().await.values().all(|row| row.status == "uppfyllt"),
+        "nothing changed"
+    );
+}
+
 on_both_databases!(
+    many_gaps_get_one_status_at_once_or_none,
     mina_brister_lists_an_owners_gaps_worst_first,
     a_system_shows_the_requirements_its_levels_select_and_why,
     an_assessment_is_recorded_refused_when_bad_and_kept_when_the_requirement_stops_applying,

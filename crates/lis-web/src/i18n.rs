@@ -542,6 +542,24 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("menu_gaps", "Gapanalys", "Gap analysis"),
     ("menu_shared", "Gemensamma skyddsåtgärder", "Shared controls"),
     ("menu_plan", "Handlingsplan", "Action plan"),
+    (
+        "bulk_title",
+        "Sätt status för flera brister",
+        "Set the status of several gaps",
+    ),
+    (
+        "bulk_intro",
+        "Samma status, brist, beskrivning och datum sparas för alla valda krav på en gång. Antingen sparas alla, eller inget om något inte går.",
+        "The same status, shortcoming, description and dates are saved for all the chosen requirements at once. Either all are saved, or none if any cannot be.",
+    ),
+    ("bulk_chosen", "Valda brister", "Chosen gaps"),
+    ("bulk_save", "Spara för alla valda", "Save for all chosen"),
+    ("bulk_back", "Tillbaka till listan", "Back to the list"),
+    (
+        "bulk_open",
+        "Sätt status för de valda bristerna",
+        "Set the status of the chosen gaps",
+    ),
     ("evidence_file", "Bevis", "Evidence"),
     (
         "evidence_upload",

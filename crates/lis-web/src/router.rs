@@ -59,6 +59,8 @@ fn routes(demo: bool) -> Routes {
         .add(Method::GET, "/gaps", get(gaps::report_page))
         .add(Method::GET, "/gaps/report.csv", get(gaps::report_csv))
         .add(Method::GET, "/gaps/report.xlsx", get(gaps::report_xlsx))
+        .add(Method::GET, "/gaps/bulk", get(requirements::bulk_form))
+        .add(Method::POST, "/gaps/bulk", post(requirements::bulk_record))
         .add(Method::GET, "/gaps/cycles", get(gaps::cycles))
         .add(Method::POST, "/gaps/cycles", post(gaps::close_cycle))
         // The handlingsplan

@@ -174,6 +174,8 @@ pub(crate) fn severity_choices(lang: Lang) -> Vec<Choice> {
 #[derive(Serialize)]
 struct NoLongerApplies {
     id: String,
+    /// Why it no longer applies: the SoA, level 4, or the rule the levels no longer meet.
+    why: String,
     status_label: String,
     updated: String,
 }
@@ -284,6 +286,7 @@ async fn requirements_view(
             .values()
             .map(|row| NoLongerApplies {
                 id: row.requirement_id.clone(),
+                why: why_not(state, lang, &profile, &not_in_use, &row.requirement_id),
                 status_label: status_view(lang, Some(row), None).status_label,
                 updated: row.updated_at.date_naive().to_string(),
             })
@@ -293,6 +296,54 @@ async fn requirements_view(
         severities: severity_choices(lang),
         saved,
     })
+}
+
+/// Why the requirement `id` does not apply to a system at `profile` with the controls `not_in_use`, in words.
+fn why_not(
+    state: &AppState,
+    lang: Lang,
+    profile: &Profile,
+    not_in_use: &std::collections::BTreeSet<String>,
+    id: &str,
+) -> String {
+    let Some(requirement) = state.catalog.requirements.iter().find(|r| r.id == id) else {
+        return word(
+            lang,
+            "Kravet finns inte längre i katalogen.",
+            "The requirement is no longer in the catalogue.",
+        )
+        .to_owned();
+    };
+    if not_in_use.contains(&requirement.control) {
+        return match lang {
+            Lang::Sv => format!(
+                "Åtgärden {} används inte enligt uttalandet om tillämplighet.",
+                requirement.control
+            ),
+            Lang::En => format!(
+                "Control {} is not in use according to the statement of applicability.",
+                requirement.control
+            ),
+        };
+    }
+    if profile.needs_separate_analysis() {
+        return word(
+            lang,
+            "Systemet har nivå 4 och kräver en separat analys i stället för krav.",
+            "The system is at level 4 and needs a separate analysis instead of requirements.",
+        )
+        .to_owned();
+    }
+    match lang {
+        Lang::Sv => format!(
+            "Gäller inte på systemets nuvarande skyddsnivå ({profile}); kravet gäller när {}.",
+            requirement.applies
+        ),
+        Lang::En => format!(
+            "Does not apply at the system's current protection level ({profile}); it applies when {}.",
+            requirement.applies
+        ),
+    }
 }
 
 /// `?saved=1` after a status is recorded.
@@ -558,4 +609,191 @@ pub async fn download_evidence(
         &file.content_type,
         &file.file_name,
     ))
+}
+
+/// A gap chosen for a bulk update: the system, the requirement, and the version of its status when chosen.
+#[derive(Clone, Debug, Serialize)]
+struct BulkGap {
+    system_id: i64,
+    system: String,
+    requirement: String,
+    version: Option<i32>,
+}
+
+#[derive(Serialize)]
+struct BulkView {
+    /// Where to go back to: the page the gaps were chosen on.
+    back: String,
+    gaps: Vec<BulkGap>,
+    status: StatusView,
+    statuses: Vec<Choice>,
+    severities: Vec<Choice>,
+    problems: Vec<String>,
+}
+
+/// The gaps `pairs` name (`gap=<system>:<requirement>`, with `version.<system>:<requirement>` when sent), each
+/// on a system in use the visitor may change: refused as a whole otherwise.
+async fn bulk_gaps(state: &AppState, user: &CurrentUser, pairs: &[(String, String)]) -> Result<Vec<BulkGap>, WebError> {
+    let mut chosen = std::collections::BTreeSet::new();
+    for (name, value) in pairs {
+        if name == "gap"
+            && let Some((system, requirement)) = value.split_once(':')
+            && let Ok(system_id) = system.trim().parse::<i64>()
+        {
+            chosen.insert((system_id, requirement.trim().to_owned()));
+        }
+    }
+    let mut gaps = Vec::new();
+    for (system_id, requirement) in chosen {
+        let item = system_for(state, user, Action::Change, system_id).await?;
+        let sent_version = pairs
+            .iter()
+            .find(|(name, _)| *name == format!("version.{system_id}:{requirement}"))
+            .and_then(|(_, v)| v.parse().ok());
+        let version = match sent_version {
+            Some(version) => Some(version),
+            None => lis_store::requirement_status::of_system(&state.db, system_id)
+                .await?
+                .get(&requirement)
+                .map(|row| row.version),
+        };
+        gaps.push(BulkGap {
+            system_id,
+            system: item.name,
+            requirement,
+            version,
+        });
+    }
+    if gaps.is_empty() {
+        // Nothing chosen: the form is for those who may change systems at all.
+        user.authorize(
+            state,
+            Action::Change,
+            lis_domain::Resource::InventoryItem { responsible: false },
+        )
+        .await?;
+    }
+    Ok(gaps)
+}
+
+/// The page to go back to that `pairs` name (`back`), if it is a page of LIS; else "Mina brister".
+fn bulk_back(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .find(|(name, _)| name == "back")
+        .map(|(_, v)| crate::auth::safe_return_to(v))
+        .filter(|back| back != "/")
+        .unwrap_or_else(|| "/mine/gaps".to_owned())
+}
+
+fn bulk_view(lang: Lang, back: String, gaps: Vec<BulkGap>, record: &StatusRecord, problems: Vec<String>) -> BulkView {
+    BulkView {
+        back,
+        gaps,
+        status: record_view(lang, record),
+        statuses: status_choices(lang),
+        severities: severity_choices(lang),
+        problems,
+    }
+}
+
+/// `GET /gaps/bulk?gap=<system>:<requirement>…`: one status form for many chosen gaps (from "Mina brister" or the
+/// gap report), for whoever may change every system among them.
+pub async fn bulk_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    env: PageEnv,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Result<Response, WebError> {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .into_owned()
+        .collect();
+    let gaps = bulk_gaps(&state, &user, &pairs).await?;
+    let problems = if gaps.is_empty() {
+        vec![word(env.lang, "Välj minst en brist.", "Choose at least one gap.").to_owned()]
+    } else {
+        Vec::new()
+    };
+    let view = bulk_view(env.lang, bulk_back(&pairs), gaps, &StatusRecord::default(), problems);
+    Ok(page::render(&state, &env, "bulk_status.html", &view)?.into_response())
+}
+
+/// `POST /gaps/bulk`: records one status for every chosen gap in one transaction: all of them, or (with a
+/// refusal for any) none.
+pub async fn bulk_record(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    env: PageEnv,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let gaps = bulk_gaps(&state, &user, &pairs).await?;
+    let token = pairs
+        .iter()
+        .find(|(n, _)| n == "csrf_token")
+        .map_or("", |(_, v)| v.as_str());
+    user.1.check_csrf(token)?;
+    let sent: Sent = pairs.iter().cloned().collect();
+    let record = read_record(&sent);
+    let say = |problem: &lis_domain::gap::StatusProblem| match env.lang {
+        Lang::Sv => problem.swedish(),
+        Lang::En => problem.english(),
+    };
+    let mut problems: Vec<String> = Vec::new();
+    if gaps.is_empty() {
+        problems.push(word(env.lang, "Välj minst en brist.", "Choose at least one gap.").to_owned());
+    }
+    // Read before the transaction: on SQLite it holds the only connection that writes.
+    let mut applies = Vec::with_capacity(gaps.len());
+    for gap in &gaps {
+        let item = lis_store::inventory::get(&state.db, user.0.person.organisation_id, gap.system_id).await?;
+        applies.push(applies_to(&state, &item, &gap.requirement).await?);
+    }
+    let organisation_id = user.0.person.organisation_id;
+    let txn = state.db.begin_change().await.map_err(StoreError::from)?;
+    let ctx = user.change_context();
+    for (gap, applies) in gaps.iter().zip(applies) {
+        if !problems.is_empty() {
+            break;
+        }
+        let outcome = lis_store::requirement_status::record(
+            &txn,
+            &ctx,
+            organisation_id,
+            gap.system_id,
+            &gap.requirement,
+            applies,
+            &record,
+            gap.version,
+        )
+        .await;
+        match outcome {
+            Ok(_) => {}
+            Err(StoreError::Status(found)) => {
+                problems.extend(
+                    found
+                        .iter()
+                        .map(|p| format!("{} {}: {}", gap.system, gap.requirement, say(p))),
+                );
+            }
+            Err(StoreError::Conflict { .. }) => problems.push(format!(
+                "{} {}: {}",
+                gap.system,
+                gap.requirement,
+                word(
+                    env.lang,
+                    "någon annan har ändrat bedömningen sedan listan öppnades.",
+                    "someone else changed the assessment since the list was opened."
+                )
+            )),
+            Err(err) => return Err(err.into()),
+        }
+    }
+    if problems.is_empty() {
+        txn.commit().await.map_err(StoreError::from)?;
+        return Ok(Redirect::to(&bulk_back(&pairs)).into_response());
+    }
+    drop(txn);
+    let view = bulk_view(env.lang, bulk_back(&pairs), gaps, &record, problems);
+    let page = page::render(&state, &env, "bulk_status.html", &view)?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
