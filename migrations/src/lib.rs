@@ -21,6 +21,7 @@ mod m20261126_000012_shared_controls;
 mod m20261126_000013_action_plan;
 mod m20261126_000014_assessment_cycles;
 mod m20261126_000015_evidence_files;
+mod m20261126_000016_responsible;
 
 /// The list of LIS's migrations, oldest first.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000013_action_plan::Migration),
             Box::new(m20261126_000014_assessment_cycles::Migration),
             Box::new(m20261126_000015_evidence_files::Migration),
+            Box::new(m20261126_000016_responsible::Migration),
         ]
     }
 }

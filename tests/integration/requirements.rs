@@ -220,13 +220,18 @@ async fn an_assessment_is_recorded_refused_when_bad_and_kept_when_the_requiremen
         .post_form_as(
             &it,
             &uri,
-            &[("status", "ej_tillampligt"), ("evidence_url", "javascript:alert(1)")],
+            &[
+                ("status", "ej_tillampligt"),
+                ("evidence_url", "javascript:alert(1)"),
+                ("responsible", "ingen.alls@exempelkommun.se"),
+            ],
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
     assert!(
         refused.body.contains("Skriv varför kravet inte är tillämpligt.")
-            && refused.body.contains("Länken till beviset ska börja med"),
+            && refused.body.contains("Länken till beviset ska börja med")
+            && refused.body.contains("Ingen person i LIS har den e-postadressen."),
         "{}",
         refused.body
     );
@@ -243,6 +248,7 @@ async fn an_assessment_is_recorded_refused_when_bad_and_kept_when_the_requiremen
                 ("how", "Säkerhetskopior tas, men återläsning har inte provats."),
                 ("due", "2027-03-31"),
                 ("evidence_url", "https://intranat.exempel.se/backup"),
+                ("responsible", "Leila.Haddad@exempelkommun.se"),
             ],
         )
         .await;
@@ -258,6 +264,11 @@ async fn an_assessment_is_recorded_refused_when_bad_and_kept_when_the_requiremen
         (1, "delvis_uppfyllt", Some("betydande"), 1)
     );
     let page = app.get_as(&it, &format!("/items/{system}/requirements")).await;
+    assert!(
+        page.body.contains("Ansvarig: Leila Haddad"),
+        "the responsible person by name: {}",
+        page.body
+    );
     assert!(
         page.body.contains("Delvis uppfyllt") && page.body.contains("Betydande"),
         "{}",

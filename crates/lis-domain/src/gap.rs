@@ -54,6 +54,8 @@ pub struct StatusRecord {
     pub verified: Option<NaiveDate>,
     /// A link to the evidence.
     pub evidence_url: String,
+    /// Who answers for it (a person of the organisation).
+    pub responsible_person_id: Option<i64>,
     /// Recorded on a system for a requirement that a shared control it uses meets: this counts instead of the
     /// shared control's status (a *local exception*).
     pub local_exception: bool,
@@ -81,6 +83,9 @@ pub enum StatusProblem {
     /// A shared control or assessment cycle named like another of the organisation.
     #[error("the name is taken")]
     NameTaken,
+    /// A responsible person LIS does not know (by the e-mail address given).
+    #[error("no person has that e-mail address")]
+    UnknownPerson,
     /// A requirement id the catalogue does not have.
     #[error("the catalogue has no requirement {id}")]
     UnknownRequirement {
@@ -102,6 +107,10 @@ impl StatusProblem {
             Self::NameMissing => "Skriv ett namn.".to_owned(),
             Self::NameTaken => "Namnet används redan; välj ett annat.".to_owned(),
             Self::UnknownRequirement { id } => format!("Katalogen har inget krav {id}."),
+            Self::UnknownPerson => {
+                "Ingen person i LIS har den e-postadressen. Ange den ansvariges e-postadress så som den står i LIS."
+                    .to_owned()
+            }
         }
     }
 
@@ -118,6 +127,10 @@ impl StatusProblem {
             Self::NameMissing => "Write a name.".to_owned(),
             Self::NameTaken => "The name is taken already; choose another.".to_owned(),
             Self::UnknownRequirement { id } => format!("The catalogue has no requirement {id}."),
+            Self::UnknownPerson => {
+                "No person in LIS has that e-mail address. Give the responsible person's address as LIS has it."
+                    .to_owned()
+            }
         }
     }
 }

@@ -254,6 +254,7 @@ pub fn gap_table(catalog: &Catalog, gaps: &[Gap<'_>], names: &Names, today: Naiv
         "Försenad",
         "Cybersäkerhetslagen 2 kap. 3 §",
         "Kravtext",
+        "Ansvarig",
     ];
     let theme_name = |control_id: &str| {
         catalog
@@ -292,6 +293,7 @@ pub fn gap_table(catalog: &Catalog, gaps: &[Gap<'_>], names: &Names, today: Naiv
                     .collect::<Vec<_>>()
                     .join(", "),
                 gap.requirement.text.sv.clone(),
+                names.person(record.responsible_person_id),
             ]
         })
         .collect();

@@ -78,8 +78,16 @@ pub async fn systems_in_use(db: &impl ConnectionTrait, organisation_id: i64) -> 
     Ok(facts)
 }
 
-/// A stored status as the analysis reads it, with whether it is a local exception.
-type OwnRow = (i64, String, String, Option<String>, Option<chrono::NaiveDate>, bool);
+/// A stored status as the analysis reads it, with whether it is a local exception and who answers for it.
+type OwnRow = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<chrono::NaiveDate>,
+    bool,
+    Option<i64>,
+);
 
 /// The statuses that count for `system_ids` (status, *brist* and due date: what the analysis counts): what a shared
 /// control the system uses gives, unless the system records a local exception, else what the system records.
@@ -98,16 +106,18 @@ pub async fn statuses(
             .column(requirement_status::Column::Severity)
             .column(requirement_status::Column::DueDate)
             .column(requirement_status::Column::LocalException)
+            .column(requirement_status::Column::ResponsiblePersonId)
             .filter(requirement_status::Column::SystemId.is_in(chunk.iter().copied()))
             .into_tuple()
             .all(db)
             .await?;
-        for (system_id, requirement_id, status, severity, due, local_exception) in rows {
+        for (system_id, requirement_id, status, severity, due, local_exception, responsible_person_id) in rows {
             let record = StatusRecord {
                 status: status.parse::<RequirementStatus>().ok(),
                 severity: severity.and_then(|s| s.parse::<Severity>().ok()),
                 due,
                 local_exception,
+                responsible_person_id,
                 ..StatusRecord::default()
             };
             found.entry(system_id).or_default().insert(requirement_id, record);

@@ -308,6 +308,22 @@ pub async fn names(
         .await?)
 }
 
+/// Whether `person_id` (none counts as known) is a person of organisation `organisation_id`.
+pub async fn in_organisation(
+    db: &impl ConnectionTrait,
+    organisation_id: i64,
+    person_id: Option<i64>,
+) -> Result<bool, StoreError> {
+    match person_id {
+        None => Ok(true),
+        Some(id) => match get(db, organisation_id, id).await {
+            Ok(_) => Ok(true),
+            Err(StoreError::NotFound { .. }) => Ok(false),
+            Err(err) => Err(err),
+        },
+    }
+}
+
 /// One person of the organisation, or [`StoreError::NotFound`].
 pub async fn get(db: &impl ConnectionTrait, organisation_id: i64, person_id: i64) -> Result<person::Model, StoreError> {
     person::Entity::find_by_id(person_id)

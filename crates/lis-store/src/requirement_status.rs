@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::Utc;
-use lis_domain::gap::{RequirementStatus, Severity, StatusRecord};
+use lis_domain::gap::{RequirementStatus, Severity, StatusProblem, StatusRecord};
 use lis_domain::inventory::ItemKind;
 use lis_domain::{AuditAction, SubjectRef};
 use sea_orm::{
@@ -26,16 +26,19 @@ pub fn record_of(row: &requirement_status::Model) -> StatusRecord {
             row.severity.as_deref(),
             [&row.how, &row.justification, &row.evidence_url],
             [row.due_date, row.verified_on],
+            row.responsible_person_id,
         )
     }
 }
 
-/// A record from stored columns: status, *brist*, [how, justification, evidence link] and [due, verified].
+/// A record from stored columns: status, *brist*, [how, justification, evidence link], [due, verified] and the
+/// responsible person.
 pub(crate) fn record_from(
     status: &str,
     severity: Option<&str>,
     [how, justification, evidence_url]: [&String; 3],
     [due, verified]: [Option<chrono::NaiveDate>; 2],
+    responsible_person_id: Option<i64>,
 ) -> StatusRecord {
     StatusRecord {
         status: status.parse::<RequirementStatus>().ok(),
@@ -45,6 +48,7 @@ pub(crate) fn record_from(
         due,
         verified,
         evidence_url: evidence_url.clone(),
+        responsible_person_id,
         local_exception: false,
     }
 }
@@ -93,6 +97,7 @@ fn snapshot(row: &requirement_status::Model) -> serde_json::Value {
         "verified": row.verified_on.map(|d| d.to_string()),
         "evidence_url": row.evidence_url,
         "local_exception": row.local_exception,
+        "responsible": row.responsible_person_id,
     })
 }
 
@@ -118,7 +123,10 @@ pub async fn record(
             id: system_id.to_string(),
         });
     }
-    let problems = record.check(applies);
+    let mut problems = record.check(applies);
+    if !crate::people::in_organisation(txn, organisation_id, record.responsible_person_id).await? {
+        problems.push(StatusProblem::UnknownPerson);
+    }
     if !problems.is_empty() {
         return Err(StoreError::Status(problems));
     }
@@ -148,6 +156,7 @@ pub async fn record(
     active.verified_on = Set(record.verified);
     active.evidence_url = Set(record.evidence_url.trim().to_owned());
     active.local_exception = Set(record.local_exception);
+    active.responsible_person_id = Set(record.responsible_person_id);
     active.updated_by_person_id = Set(person_id);
     active.updated_at = Set(Utc::now());
     active.version = Set(current_version.unwrap_or(0) + 1);

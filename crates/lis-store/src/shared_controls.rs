@@ -54,6 +54,7 @@ pub fn record_of(row: &shared_control::Model) -> StatusRecord {
         row.severity.as_deref(),
         [&row.how, &row.justification, &row.evidence_url],
         [row.due_date, row.verified_on],
+        row.responsible_person_id,
     )
 }
 
@@ -118,6 +119,9 @@ async fn check(
     known: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<Vec<StatusProblem>, StoreError> {
     let mut problems = fields.record.check(true);
+    if !crate::people::in_organisation(db, organisation_id, fields.record.responsible_person_id).await? {
+        problems.push(StatusProblem::UnknownPerson);
+    }
     let name = fields.name.trim();
     if name.is_empty() {
         problems.push(StatusProblem::NameMissing);
@@ -158,6 +162,7 @@ fn snapshot(row: &shared_control::Model, requirements: &BTreeSet<String>) -> ser
         "due": row.due_date.map(|d| d.to_string()),
         "verified": row.verified_on.map(|d| d.to_string()),
         "evidence_url": row.evidence_url,
+        "responsible": row.responsible_person_id,
         "requirements": requirements,
         "retired": row.retired_at.is_some(),
     })
@@ -176,6 +181,7 @@ fn apply(active: &mut shared_control::ActiveModel, fields: &Fields, person_id: i
     active.due_date = Set(record.due);
     active.verified_on = Set(record.verified);
     active.evidence_url = Set(record.evidence_url.trim().to_owned());
+    active.responsible_person_id = Set(record.responsible_person_id);
     active.updated_by_person_id = Set(person_id);
     active.updated_at = Set(Utc::now());
 }

@@ -543,6 +543,18 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("menu_shared", "Gemensamma skyddsåtgärder", "Shared controls"),
     ("menu_plan", "Handlingsplan", "Action plan"),
     (
+        "status_responsible",
+        "Ansvarig (e-postadress)",
+        "Responsible (e-mail address)",
+    ),
+    ("status_responsible_short", "Ansvarig", "Responsible"),
+    ("plan_create_for_gap", "Skapa en åtgärd i handlingsplanen för bristen", "Create an action in the action plan for the gap"),
+    (
+        "status_responsible_hint",
+        "E-postadressen till den person i LIS som ansvarar för kravet här; lämna tomt om ingen är utsedd.",
+        "The e-mail address of the person in LIS who answers for the requirement here; leave it empty if nobody is named.",
+    ),
+    (
         "bulk_title",
         "Sätt status för flera brister",
         "Set the status of several gaps",

@@ -27,6 +27,8 @@ pub struct Model {
     /// The system's own status for a requirement a shared control it uses meets: it counts instead of the shared
     /// control's.
     pub local_exception: bool,
+    /// Who answers for it.
+    pub responsible_person_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

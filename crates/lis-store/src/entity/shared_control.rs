@@ -27,6 +27,8 @@ pub struct Model {
     pub version: i32,
     /// When it was retired: its systems inherit nothing from it any more.
     pub retired_at: Option<DateTimeUtc>,
+    /// Who answers for it.
+    pub responsible_person_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -212,6 +212,8 @@ pub struct RequirementState {
     pub inherited_from: Option<i64>,
     /// Whether the system's own status counts in place of a shared control's.
     pub local_exception: bool,
+    /// The id of the person who answers for it.
+    pub responsible: Option<i64>,
     /// The version of the system's own status: send it back to change it (none before the first).
     pub version: Option<i32>,
 }
@@ -235,6 +237,7 @@ fn state_of(
         gap: record.is_gap(),
         inherited_from,
         local_exception: record.local_exception,
+        responsible: record.responsible_person_id,
         version,
     }
 }
@@ -342,6 +345,8 @@ pub struct StatusInput {
     /// Record it as a local exception to a shared control the system uses.
     #[serde(default)]
     pub local_exception: bool,
+    /// The id of the person who answers for it.
+    pub responsible: Option<i64>,
     /// The version of the system's own status, when there is one.
     pub version: Option<i32>,
 }
@@ -353,6 +358,7 @@ fn status_field_error(problem: &StatusProblem) -> FieldError {
         StatusProblem::EvidenceUrl => "evidence_url",
         StatusProblem::TooLong => "how",
         StatusProblem::NameMissing | StatusProblem::NameTaken => "name",
+        StatusProblem::UnknownPerson => "responsible",
         StatusProblem::UnknownRequirement { .. } => "requirements",
     };
     FieldError::new(field, problem.swedish(), problem.english())
@@ -428,6 +434,7 @@ pub async fn record(
         verified: input.verified,
         evidence_url: input.evidence_url,
         local_exception: input.local_exception,
+        responsible_person_id: input.responsible,
     };
     let applies = applicable(&state, &item).await?.iter().any(|r| r.id == requirement_id);
     let txn = state.db.begin_change().await.map_err(db_error)?;

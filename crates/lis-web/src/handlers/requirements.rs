@@ -73,6 +73,60 @@ pub(crate) struct StatusView {
     local_exception: bool,
     /// The evidence files uploaded for the requirement, the newest first.
     evidence: Vec<EvidenceView>,
+    /// Who answers for it: their e-mail address (what the form takes) and name.
+    responsible: String,
+    responsible_name: String,
+}
+
+/// The organisation's people, for naming the responsible person of a status and reading the one a form names.
+pub(crate) struct Directory {
+    by_id: HashMap<i64, (String, String)>,
+    by_email: HashMap<String, i64>,
+    /// Everyone with an e-mail address, by name: the choices a form offers.
+    pub(crate) choices: Vec<PersonChoice>,
+}
+
+/// A person a form offers as responsible.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct PersonChoice {
+    name: String,
+    email: String,
+}
+
+impl Directory {
+    /// The people of `organisation_id`.
+    pub(crate) async fn load(state: &AppState, organisation_id: i64) -> Result<Self, WebError> {
+        let people = lis_store::people::names(&state.db, organisation_id).await?;
+        let mut directory = Self {
+            by_id: HashMap::new(),
+            by_email: HashMap::new(),
+            choices: Vec::new(),
+        };
+        for (id, name, email) in people {
+            let email = email.unwrap_or_default();
+            if !email.is_empty() {
+                directory.by_email.insert(email.trim().to_lowercase(), id);
+                directory.choices.push(PersonChoice {
+                    name: name.clone(),
+                    email: email.clone(),
+                });
+            }
+            directory.by_id.insert(id, (name, email));
+        }
+        Ok(directory)
+    }
+
+    /// The person a form names by `email`: none when blank; `Err` when nobody has that address.
+    fn person(&self, email: &str) -> Result<Option<i64>, lis_domain::gap::StatusProblem> {
+        let wanted = email.trim().to_lowercase();
+        if wanted.is_empty() {
+            return Ok(None);
+        }
+        self.by_email
+            .get(&wanted)
+            .map(|id| Some(*id))
+            .ok_or(lis_domain::gap::StatusProblem::UnknownPerson)
+    }
 }
 
 /// An evidence file as a requirement's status lists it.
@@ -106,13 +160,14 @@ fn status_view(
     lang: Lang,
     row: Option<&requirement_status::Model>,
     inherited: Option<&lis_store::shared_controls::Inherited>,
+    people: &Directory,
 ) -> StatusView {
     let own = row.map(lis_store::requirement_status::record_of).unwrap_or_default();
     let (record, from) = match inherited {
         Some(given) if !own.local_exception => (given.record.clone(), Some(given)),
         _ => (own, None),
     };
-    let mut view = record_view(lang, &record);
+    let mut view = record_view(lang, &record, people);
     view.version = row.map(|r| r.version);
     view.inherited_id = from.map(|given| given.control_id);
     view.inherited_name = from.map(|given| given.control_name.clone()).unwrap_or_default();
@@ -121,9 +176,15 @@ fn status_view(
 }
 
 /// A status record as a page shows it and a form edits it.
-pub(crate) fn record_view(lang: Lang, record: &StatusRecord) -> StatusView {
+pub(crate) fn record_view(lang: Lang, record: &StatusRecord, people: &Directory) -> StatusView {
     let status = record.status.unwrap_or(RequirementStatus::EjBedomd);
+    let (responsible_name, responsible) = record
+        .responsible_person_id
+        .and_then(|id| people.by_id.get(&id).cloned())
+        .unwrap_or_default();
     StatusView {
+        responsible,
+        responsible_name,
         status: status.as_str().to_owned(),
         status_label: word(lang, status.swedish(), status.english()).to_owned(),
         severity: record.severity.map(|s| s.as_str().to_owned()).unwrap_or_default(),
@@ -194,6 +255,7 @@ struct RequirementsView {
     may_record: bool,
     statuses: Vec<Choice>,
     severities: Vec<Choice>,
+    people: Vec<PersonChoice>,
     saved: bool,
 }
 
@@ -235,6 +297,7 @@ async fn requirements_view(
         .remove(&item.id)
         .unwrap_or_default();
     let mut evidence = lis_store::evidence::of_system(&state.db, item.id).await?;
+    let people = Directory::load(state, item.organisation_id).await?;
     let mut controls = grouped(&state.catalog, lang, &applicable, Some(&profile));
     let mut gaps = 0;
     for control in &mut controls {
@@ -243,6 +306,7 @@ async fn requirements_view(
                 lang,
                 recorded.remove(&requirement.id).as_ref(),
                 inherited.remove(&requirement.id).as_ref(),
+                &people,
             );
             if let Some((id, sent)) = &refused
                 && *id == requirement.id
@@ -287,13 +351,14 @@ async fn requirements_view(
             .map(|row| NoLongerApplies {
                 id: row.requirement_id.clone(),
                 why: why_not(state, lang, &profile, &not_in_use, &row.requirement_id),
-                status_label: status_view(lang, Some(row), None).status_label,
+                status_label: status_view(lang, Some(row), None, &people).status_label,
                 updated: row.updated_at.date_naive().to_string(),
             })
             .collect(),
         may_record,
         statuses: status_choices(lang),
         severities: severity_choices(lang),
+        people: people.choices,
         saved,
     })
 }
@@ -370,8 +435,22 @@ pub async fn of_system(
 /// What a status form sent, as given.
 pub(crate) type Sent = HashMap<String, String>;
 
-/// The record a status form sent; a date or choice that cannot be read is left out.
-pub(crate) fn read_record(sent: &Sent) -> StatusRecord {
+/// The record a status form sent, its responsible person looked up in `people` by e-mail (an address nobody has is
+/// the problem returned beside the record); a date or choice that cannot be read is left out.
+pub(crate) fn read_record(sent: &Sent, people: &Directory) -> (StatusRecord, Option<lis_domain::gap::StatusProblem>) {
+    let mut record = read_fields(sent);
+    let problem = match people.person(sent.get("responsible").map_or("", String::as_str)) {
+        Ok(person) => {
+            record.responsible_person_id = person;
+            None
+        }
+        Err(problem) => Some(problem),
+    };
+    (record, problem)
+}
+
+/// The record a status form sent, without its responsible person.
+fn read_fields(sent: &Sent) -> StatusRecord {
     let text = |name: &str| sent.get(name).cloned().unwrap_or_default();
     let date = |name: &str| sent.get(name).and_then(|v| v.trim().parse::<NaiveDate>().ok());
     StatusRecord {
@@ -383,6 +462,7 @@ pub(crate) fn read_record(sent: &Sent) -> StatusRecord {
         verified: date("verified"),
         evidence_url: text("evidence_url"),
         local_exception: sent.get("local_exception").is_some_and(|v| v == "1"),
+        responsible_person_id: None,
     }
 }
 
@@ -407,20 +487,26 @@ pub async fn record(
         .applicable_in_use(&profile, &not_in_use)
         .iter()
         .any(|r| r.id == requirement_id);
-    let record = read_record(&sent);
+    let people = Directory::load(&state, item.organisation_id).await?;
+    let (record, unknown_person) = read_record(&sent, &people);
     let seen_version = sent.get("version").and_then(|v| v.parse::<i32>().ok());
     let txn = state.db.begin_change().await.map_err(StoreError::from)?;
-    let outcome = lis_store::requirement_status::record(
-        &txn,
-        &user.change_context(),
-        item.organisation_id,
-        item.id,
-        &requirement_id,
-        applies,
-        &record,
-        seen_version,
-    )
-    .await;
+    let outcome = match unknown_person {
+        Some(problem) => Err(StoreError::Status([record.check(applies), vec![problem]].concat())),
+        None => {
+            lis_store::requirement_status::record(
+                &txn,
+                &user.change_context(),
+                item.organisation_id,
+                item.id,
+                &requirement_id,
+                applies,
+                &record,
+                seen_version,
+            )
+            .await
+        }
+    };
     let (status, problems) = match outcome {
         Ok(_) => {
             txn.commit().await.map_err(StoreError::from)?;
@@ -469,6 +555,7 @@ pub async fn record(
         gap: record.is_gap(),
         problems,
         local_exception: record.local_exception,
+        responsible: sent.get("responsible").cloned().unwrap_or_default(),
         ..StatusView::default()
     };
     shown.status_label = record
@@ -625,6 +712,7 @@ struct BulkView {
     /// Where to go back to: the page the gaps were chosen on.
     back: String,
     gaps: Vec<BulkGap>,
+    people: Vec<PersonChoice>,
     status: StatusView,
     statuses: Vec<Choice>,
     severities: Vec<Choice>,
@@ -686,11 +774,18 @@ fn bulk_back(pairs: &[(String, String)]) -> String {
         .unwrap_or_else(|| "/mine/gaps".to_owned())
 }
 
-fn bulk_view(lang: Lang, back: String, gaps: Vec<BulkGap>, record: &StatusRecord, problems: Vec<String>) -> BulkView {
+fn bulk_view(
+    lang: Lang,
+    back: String,
+    gaps: Vec<BulkGap>,
+    (record, people): (&StatusRecord, Directory),
+    problems: Vec<String>,
+) -> BulkView {
     BulkView {
         back,
         gaps,
-        status: record_view(lang, record),
+        status: record_view(lang, record, &people),
+        people: people.choices,
         statuses: status_choices(lang),
         severities: severity_choices(lang),
         problems,
@@ -714,7 +809,14 @@ pub async fn bulk_form(
     } else {
         Vec::new()
     };
-    let view = bulk_view(env.lang, bulk_back(&pairs), gaps, &StatusRecord::default(), problems);
+    let people = Directory::load(&state, user.0.person.organisation_id).await?;
+    let view = bulk_view(
+        env.lang,
+        bulk_back(&pairs),
+        gaps,
+        (&StatusRecord::default(), people),
+        problems,
+    );
     Ok(page::render(&state, &env, "bulk_status.html", &view)?.into_response())
 }
 
@@ -733,12 +835,13 @@ pub async fn bulk_record(
         .map_or("", |(_, v)| v.as_str());
     user.1.check_csrf(token)?;
     let sent: Sent = pairs.iter().cloned().collect();
-    let record = read_record(&sent);
+    let people = Directory::load(&state, user.0.person.organisation_id).await?;
+    let (record, unknown_person) = read_record(&sent, &people);
     let say = |problem: &lis_domain::gap::StatusProblem| match env.lang {
         Lang::Sv => problem.swedish(),
         Lang::En => problem.english(),
     };
-    let mut problems: Vec<String> = Vec::new();
+    let mut problems: Vec<String> = unknown_person.iter().map(say).collect();
     if gaps.is_empty() {
         problems.push(word(env.lang, "Välj minst en brist.", "Choose at least one gap.").to_owned());
     }
@@ -793,7 +896,7 @@ pub async fn bulk_record(
         return Ok(Redirect::to(&bulk_back(&pairs)).into_response());
     }
     drop(txn);
-    let view = bulk_view(env.lang, bulk_back(&pairs), gaps, &record, problems);
+    let view = bulk_view(env.lang, bulk_back(&pairs), gaps, (&record, people), problems);
     let page = page::render(&state, &env, "bulk_status.html", &view)?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }

@@ -14,7 +14,7 @@ use lis_store::{ChangeTransaction, StoreError};
 use serde::Serialize;
 
 use super::inventory::word;
-use super::requirements::{Choice, SavedParam, Sent, StatusView, read_record, record_view};
+use super::requirements::{Choice, Directory, PersonChoice, SavedParam, Sent, StatusView, read_record, record_view};
 use crate::auth::CurrentUser;
 use crate::form::Form;
 use crate::i18n::Lang;
@@ -44,14 +44,14 @@ struct ControlForm {
 }
 
 impl ControlForm {
-    fn new(lang: Lang, action: String, version: Option<i32>, fields: &Fields) -> Self {
+    fn new(lang: Lang, action: String, version: Option<i32>, fields: &Fields, people: &Directory) -> Self {
         Self {
             action,
             version,
             name: fields.name.clone(),
             description: fields.description.clone(),
             requirements: fields.requirements.iter().cloned().collect::<Vec<_>>().join("\n"),
-            status: record_view(lang, &fields.record),
+            status: record_view(lang, &fields.record, people),
             problems: Vec::new(),
         }
     }
@@ -60,6 +60,7 @@ impl ControlForm {
 #[derive(Serialize)]
 struct ListView {
     controls: Vec<ControlRow>,
+    people: Vec<PersonChoice>,
     may_change: bool,
     form: Option<ControlForm>,
     statuses: Vec<Choice>,
@@ -76,12 +77,13 @@ async fn list_view(
     lang: Lang,
     form: Option<ControlForm>,
 ) -> Result<ListView, WebError> {
+    let people = Directory::load(state, user.0.person.organisation_id).await?;
     let mut controls = Vec::new();
     for row in store::list(&state.db, user.0.person.organisation_id).await? {
         controls.push(ControlRow {
             id: row.id,
             name: row.name.clone(),
-            status: record_view(lang, &store::record_of(&row)),
+            status: record_view(lang, &store::record_of(&row), &people),
             requirements: store::requirements_of(&state.db, row.id).await?.len(),
             systems: store::users_of(&state.db, row.id).await?.len(),
         });
@@ -91,8 +93,9 @@ async fn list_view(
         controls,
         may_change,
         form: form.or_else(|| {
-            may_change.then(|| ControlForm::new(lang, "/shared-controls".to_owned(), None, &Fields::default()))
+            may_change.then(|| ControlForm::new(lang, "/shared-controls".to_owned(), None, &Fields::default(), &people))
         }),
+        people: people.choices,
         statuses: super::requirements::status_choices(lang),
         severities: super::requirements::severity_choices(lang),
     })
@@ -105,19 +108,21 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, env: PageEnv
     Ok(page::render(&state, &env, "shared_controls.html", &view)?.into_response())
 }
 
-/// What a shared control's form sent.
-fn read_fields(sent: &Sent) -> Fields {
+/// What a shared control's form sent, with a problem when it names a responsible person nobody is.
+fn read_fields(sent: &Sent, people: &Directory) -> (Fields, Option<lis_domain::gap::StatusProblem>) {
     let text = |name: &str| sent.get(name).cloned().unwrap_or_default();
-    Fields {
+    let (record, unknown_person) = read_record(sent, people);
+    let fields = Fields {
         name: text("name"),
         description: text("description"),
-        record: read_record(sent),
+        record,
         requirements: text("requirements")
             .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
             .filter(|id| !id.is_empty())
             .map(str::to_owned)
             .collect(),
-    }
+    };
+    (fields, unknown_person)
 }
 
 /// The status and words for a refused command: problems are shown in the form, a stale version too; anything else
@@ -164,9 +169,14 @@ pub async fn create(
     user.authorize(&state, Action::Change, Resource::SharedControls).await?;
     user.1.check_csrf(sent.get("csrf_token").map_or("", String::as_str))?;
     let organisation_id = user.0.person.organisation_id;
-    let fields = read_fields(&sent);
+    let people = Directory::load(&state, organisation_id).await?;
+    let (fields, unknown_person) = read_fields(&sent, &people);
     let txn = state.db.begin_change().await.map_err(StoreError::from)?;
-    let err = match store::create(&txn, &user.change_context(), organisation_id, &fields, &known(&state)).await {
+    let outcome = match unknown_person {
+        Some(problem) => Err(StoreError::Status(vec![problem])),
+        None => store::create(&txn, &user.change_context(), organisation_id, &fields, &known(&state)).await,
+    };
+    let err = match outcome {
         Ok(created) => {
             txn.commit().await.map_err(StoreError::from)?;
             return Ok(Redirect::to(&format!("/shared-controls/{}?saved=1", created.id)).into_response());
@@ -175,7 +185,7 @@ pub async fn create(
     };
     drop(txn);
     let (status, problems) = refusal(env.lang, err)?;
-    let mut form = ControlForm::new(env.lang, "/shared-controls".to_owned(), None, &fields);
+    let mut form = ControlForm::new(env.lang, "/shared-controls".to_owned(), None, &fields, &people);
     form.problems = problems;
     let view = list_view(&state, &user, env.lang, Some(form)).await?;
     Ok((status, page::render(&state, &env, "shared_controls.html", &view)?).into_response())
@@ -210,6 +220,7 @@ struct ControlView {
     link_problem: String,
     statuses: Vec<Choice>,
     severities: Vec<Choice>,
+    people: Vec<PersonChoice>,
     saved: bool,
 }
 
@@ -244,6 +255,7 @@ async fn control_view(
         })
         .collect();
     systems.sort_by(|a, b| a.name.cmp(&b.name));
+    let people = Directory::load(state, row.organisation_id).await?;
     let form = form.or_else(|| {
         may_change.then(|| {
             ControlForm::new(
@@ -251,6 +263,7 @@ async fn control_view(
                 format!("/shared-controls/{}", row.id),
                 Some(row.version),
                 &fields_of(row, requirements.clone()),
+                &people,
             )
         })
     });
@@ -260,7 +273,7 @@ async fn control_view(
         description: row.description.clone(),
         version: row.version,
         retired: row.retired_at.is_some(),
-        status: record_view(lang, &store::record_of(row)),
+        status: record_view(lang, &store::record_of(row), &people),
         requirements: requirements
             .iter()
             .map(|id| MetRequirement {
@@ -283,6 +296,7 @@ async fn control_view(
         link_problem,
         statuses: super::requirements::status_choices(lang),
         severities: super::requirements::severity_choices(lang),
+        people: people.choices,
         saved,
     })
 }
@@ -313,11 +327,16 @@ pub async fn update(
     user.1.check_csrf(sent.get("csrf_token").map_or("", String::as_str))?;
     let organisation_id = user.0.person.organisation_id;
     let row = store::get(&state.db, organisation_id, control_id).await?;
-    let fields = read_fields(&sent);
+    let people = Directory::load(&state, organisation_id).await?;
+    let (fields, unknown_person) = read_fields(&sent, &people);
     let seen = sent.get("version").and_then(|v| v.parse::<i32>().ok()).unwrap_or(0);
     let txn = state.db.begin_change().await.map_err(StoreError::from)?;
     let ctx = user.change_context();
-    let err = match store::update(&txn, &ctx, organisation_id, control_id, &fields, &known(&state), seen).await {
+    let outcome = match unknown_person {
+        Some(problem) => Err(StoreError::Status(vec![problem])),
+        None => store::update(&txn, &ctx, organisation_id, control_id, &fields, &known(&state), seen).await,
+    };
+    let err = match outcome {
         Ok(_) => {
             txn.commit().await.map_err(StoreError::from)?;
             return Ok(Redirect::to(&format!("/shared-controls/{control_id}?saved=1")).into_response());
@@ -331,6 +350,7 @@ pub async fn update(
         format!("/shared-controls/{control_id}"),
         Some(row.version),
         &fields,
+        &people,
     );
     form.problems = problems;
     let view = control_view(&state, &user, env.lang, &row, Some(form), String::new(), false).await?;
