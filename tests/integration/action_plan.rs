@@ -66,6 +66,10 @@ async fn an_owner_plans_actions_for_their_gaps_and_done_closes_them(backend: Bac
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     assert!(form.body.contains(&format!("Plansystem: {first}")), "{}", form.body);
 
+    // A system that is not the organisation's (here: none) is not found.
+    let foreign = app.get_as(&ciso, "/actions/new?gap=987654321:LIS-5.9-01").await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+
     // Bad input: no activity and an end before the start; a requirement that is met is no gap.
     let gaps = [
         ("gap", format!("{system}:{first}")),
@@ -201,6 +205,18 @@ async fn an_owner_plans_actions_for_their_gaps_and_done_closes_them(backend: Bac
         .await
         .expect("statuses");
     assert_eq!(statuses[&system][third].status, Some(RequirementStatus::Uppfyllt));
+
+    // A bulk status on a requirement the system inherits is a local exception: it counts instead of the control's.
+    let gap = format!("{system}:{third}");
+    let bulk = app
+        .post_form_as(&owner, "/gaps/bulk", &[("gap", &gap), ("status", "ej_uppfyllt")])
+        .await;
+    assert_eq!(bulk.status, StatusCode::SEE_OTHER, "{}", bulk.body);
+    let statuses = lis_store::gaps::statuses(&app.db, organisation_id, &[system])
+        .await
+        .expect("statuses");
+    assert_eq!(statuses[&system][third].status, Some(RequirementStatus::EjUppfyllt));
+    assert!(statuses[&system][third].local_exception);
 }
 
 on_both_databases!(an_owner_plans_actions_for_their_gaps_and_done_closes_them);

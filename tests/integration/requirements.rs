@@ -420,6 +420,10 @@ async fn many_gaps_get_one_status_at_once_or_none(backend: Backend) {
     let form = app.get_as(&owner, &format!("/gaps/bulk?{query}&back=/mine/gaps")).await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     assert!(form.body.contains("Valda brister (3)"), "{}", form.body);
+    assert!(
+        !form.body.contains("per.sandberg@exempelkommun.se"),
+        "the organisation's people are not offered to a person without a role"
+    );
     let recorded = async || {
         lis_store::requirement_status::of_system(&app.db, system)
             .await
@@ -476,6 +480,15 @@ async fn many_gaps_get_one_status_at_once_or_none(backend: Backend) {
     assert!(
         recorded().await.values().all(|row| row.status == "uppfyllt"),
         "nothing changed"
+    );
+    // Another bulk status leaves what it does not fill in as it was.
+    let again = post(&[("status", "delvis_uppfyllt"), ("severity", "mattlig")]).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    let rows = recorded().await;
+    assert!(
+        rows.values()
+            .all(|row| row.status == "delvis_uppfyllt" && row.how == "Enligt kommunens riktlinje." && row.version == 2),
+        "{rows:?}"
     );
 }
 

@@ -72,6 +72,9 @@ pub enum ActionProblem {
     /// A linked gap is not a gap of a system in use (or its requirement does not apply).
     #[error("a linked requirement is not a gap of the system")]
     NotAGap,
+    /// The responsible person is not a person of the organisation.
+    #[error("the responsible person is unknown")]
+    UnknownPerson,
 }
 
 impl ActionProblem {
@@ -85,6 +88,7 @@ impl ActionProblem {
                 "Välj minst en brist eller gemensam skyddsåtgärd som åtgärden ska avhjälpa.".to_owned()
             }
             Self::NotAGap => "Ett av de valda kraven är inte en brist hos systemet.".to_owned(),
+            Self::UnknownPerson => "Den ansvariga personen finns inte i LIS.".to_owned(),
         }
     }
 
@@ -96,6 +100,7 @@ impl ActionProblem {
             Self::TooLong => format!("A text is longer than {TEXT_MAX} characters."),
             Self::NothingLinked => "Choose at least one gap or shared control for the action to remedy.".to_owned(),
             Self::NotAGap => "One of the chosen requirements is not a gap of the system.".to_owned(),
+            Self::UnknownPerson => "The responsible person is not in LIS.".to_owned(),
         }
     }
 }

@@ -149,6 +149,20 @@ fn apply(active: &mut plan_action::ActiveModel, fields: &ActionFields) {
     active.updated_at = Set(Utc::now());
 }
 
+/// Every problem with `fields` of an action linking `linked` things, its responsible person checked too.
+async fn problems_of(
+    txn: &DatabaseTransaction,
+    organisation_id: i64,
+    fields: &ActionFields,
+    linked: usize,
+) -> Result<Vec<ActionProblem>, StoreError> {
+    let mut problems = fields.check(linked);
+    if !crate::people::in_organisation(txn, organisation_id, fields.responsible_person_id).await? {
+        problems.push(ActionProblem::UnknownPerson);
+    }
+    Ok(problems)
+}
+
 /// Checks that every link names a system in use or a shared control in use of the organisation.
 async fn check_links(txn: &DatabaseTransaction, organisation_id: i64, links: &[Link]) -> Result<(), StoreError> {
     for link in links {
@@ -182,7 +196,7 @@ pub async fn create(
     fields: &ActionFields,
     links: &[Link],
 ) -> Result<plan_action::Model, StoreError> {
-    let problems = fields.check(links.len());
+    let problems = problems_of(txn, organisation_id, fields, links.len()).await?;
     if !problems.is_empty() {
         return Err(StoreError::Action(problems));
     }
@@ -250,7 +264,7 @@ pub async fn update(
             current_version: before.version,
         });
     }
-    let problems = fields.check(links.len());
+    let problems = problems_of(txn, organisation_id, fields, links.len()).await?;
     if !problems.is_empty() {
         return Err(StoreError::Action(problems));
     }
@@ -311,6 +325,12 @@ async fn close_gap(
     record.severity = None;
     record.how = note.chars().take(lis_domain::gap::TEXT_MAX).collect();
     record.verified = Some(today);
+    // A requirement the system inherits from a shared control is closed for this system alone: a local exception.
+    let inherited = crate::shared_controls::inherited(txn, organisation_id, &[system_id])
+        .await?
+        .get(&system_id)
+        .is_some_and(|given| given.contains_key(requirement_id));
+    record.local_exception |= inherited;
     let version = existing.map(|row| row.version);
     crate::requirement_status::record(
         txn,

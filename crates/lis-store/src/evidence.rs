@@ -18,18 +18,25 @@ use crate::StoreError;
 use crate::audit::{self, Change, ChangeContext};
 use crate::entity::evidence_file;
 
-/// The uploaded name as LIS keeps it: no path, no control or quote characters, at most 200 characters.
+/// The uploaded name as LIS keeps it: no path, no control or quote characters, at most 200 characters, its
+/// extension (the kind that was checked) kept when it is shortened.
 fn clean_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
     let cleaned: String = base
         .chars()
         .filter(|c| !c.is_control() && !matches!(c, '"' | '\'' | ';' | '<' | '>'))
-        .take(200)
         .collect();
-    if cleaned.trim().is_empty() {
-        "bevis".to_owned()
+    let cleaned = cleaned.trim();
+    if cleaned.is_empty() {
+        return "bevis".to_owned();
+    }
+    let (stem, extension) = cleaned.rsplit_once('.').unwrap_or((cleaned, ""));
+    let extension: String = extension.chars().take(10).collect();
+    let stem: String = stem.chars().take(200 - 1 - extension.chars().count()).collect();
+    if extension.is_empty() {
+        stem
     } else {
-        cleaned.trim().to_owned()
+        format!("{stem}.{extension}")
     }
 }
 
@@ -60,16 +67,12 @@ pub async fn attach(
         .person_id()
         .ok_or(StoreError::Evidence(lis_domain::evidence::EvidenceProblem::Empty))?;
     let stored_name = crate::sessions::new_token();
-    tokio::fs::create_dir_all(dir).await.map_err(StoreError::Files)?;
-    tokio::fs::write(dir.join(&stored_name), bytes)
-        .await
-        .map_err(StoreError::Files)?;
     let saved = evidence_file::ActiveModel {
         organisation_id: Set(organisation_id),
         system_id: Set(system_id),
         requirement_id: Set(requirement_id.to_owned()),
         file_name: Set(clean_name(file_name)),
-        stored_name: Set(stored_name),
+        stored_name: Set(stored_name.clone()),
         content_type: Set(kind.content_type().to_owned()),
         size: Set(i64::try_from(bytes.len()).unwrap_or(i64::MAX)),
         sha256: Set(crate::sessions::sha256_hex(bytes)),
@@ -97,6 +100,11 @@ pub async fn attach(
         },
     )
     .await?;
+    // The file last, so that a refused row leaves none behind; only a failed commit after this can.
+    tokio::fs::create_dir_all(dir).await.map_err(StoreError::Files)?;
+    tokio::fs::write(dir.join(&stored_name), bytes)
+        .await
+        .map_err(StoreError::Files)?;
     Ok(saved)
 }
 
@@ -143,5 +151,7 @@ mod tests {
         );
         assert_eq!(clean_name("../../etc/passwd.txt"), "passwd.txt");
         assert_eq!(clean_name("\u{7}"), "bevis");
+        let long = format!("{}.pdf", "a".repeat(300));
+        assert!(clean_name(&long).ends_with(".pdf") && clean_name(&long).chars().count() == 200);
     }
 }

@@ -160,7 +160,7 @@ pub async fn record(
     active.updated_by_person_id = Set(person_id);
     active.updated_at = Set(Utc::now());
     active.version = Set(current_version.unwrap_or(0) + 1);
-    let saved = match existing {
+    let saved = match &existing {
         Some(_) => active.update(txn).await?,
         None => active.insert(txn).await?,
     };
@@ -175,7 +175,7 @@ pub async fn record(
                 AuditAction::Create
             },
             subject: SubjectRef::new("requirement_status", format!("{system_id}:{requirement_id}")),
-            before: None,
+            before: existing.as_ref().map(snapshot),
             after: Some(snapshot(&saved)),
         },
     )

@@ -193,9 +193,11 @@ pub fn return_path(uri: &axum::http::Uri) -> String {
     safe_return_to(path)
 }
 
-/// Accepts a return target only if it is a path on LIS (`/…` but not `//…`, which browsers read as another host).
+/// Accepts a return target only if it is a path on LIS (`/…` but not `//…`, which browsers read as another host), with
+/// no backslash or control character anywhere (browsers drop tabs and newlines, and read `\` as `/`).
 pub fn safe_return_to(target: &str) -> String {
-    if target.starts_with('/') && !target.starts_with("//") && !target.starts_with("/\\") {
+    let clean = !target.contains('\\') && !target.chars().any(char::is_control);
+    if clean && target.starts_with('/') && !target.starts_with("//") {
         target.to_owned()
     } else {
         "/".to_owned()
@@ -209,6 +211,9 @@ pub(crate) trait Asker {
     fn organisation_id(&self) -> i64;
     /// The person whose records count as theirs (a token has none).
     fn person_id(&self) -> Option<i64>;
+    /// Whether the authorization function allows `action` on `resource`, asked without recording a refusal (for
+    /// what a page offers, not for what it serves).
+    fn may(&self, action: Action, resource: Resource) -> bool;
     /// Asks the one authorization function; a refusal is audited.
     async fn authorize(&self, state: &AppState, action: Action, resource: Resource) -> Result<(), WebError>;
 }
@@ -220,6 +225,10 @@ impl Asker for CurrentUser {
 
     fn person_id(&self) -> Option<i64> {
         Some(self.0.person.id)
+    }
+
+    fn may(&self, action: Action, resource: Resource) -> bool {
+        lis_domain::authorize(&self.0.principal, action, resource).is_ok()
     }
 
     async fn authorize(&self, state: &AppState, action: Action, resource: Resource) -> Result<(), WebError> {
@@ -234,6 +243,10 @@ impl Asker for crate::api::caller::ApiCaller {
 
     fn person_id(&self) -> Option<i64> {
         crate::api::caller::ApiCaller::person_id(self)
+    }
+
+    fn may(&self, action: Action, resource: Resource) -> bool {
+        lis_domain::authorize(&self.principal, action, resource).is_ok()
     }
 
     async fn authorize(&self, state: &AppState, action: Action, resource: Resource) -> Result<(), WebError> {
@@ -252,6 +265,9 @@ mod tests {
             "//evil.example/",
             "https://evil.example/",
             "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/x\\..\\\\evil.example",
             "javascript:alert(1)",
             "",
         ] {

@@ -548,7 +548,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Responsible (e-mail address)",
     ),
     ("status_responsible_short", "Ansvarig", "Responsible"),
-    ("plan_create_for_gap", "Skapa en åtgärd i handlingsplanen för bristen", "Create an action in the action plan for the gap"),
+    (
+        "plan_create_for_gap",
+        "Skapa en åtgärd i handlingsplanen för bristen",
+        "Create an action in the action plan for the gap",
+    ),
     (
         "status_responsible_hint",
         "E-postadressen till den person i LIS som ansvarar för kravet här; lämna tomt om ingen är utsedd.",
@@ -561,8 +565,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     (
         "bulk_intro",
-        "Samma status, brist, beskrivning och datum sparas för alla valda krav på en gång. Antingen sparas alla, eller inget om något inte går.",
-        "The same status, shortcoming, description and dates are saved for all the chosen requirements at once. Either all are saved, or none if any cannot be.",
+        "Status och brist sätts för alla valda krav på en gång; de andra fälten ändras bara där du fyller i dem. Ett krav som systemet ärver från en gemensam skyddsåtgärd får ett lokalt undantag. Antingen sparas alla, eller inget om något inte går.",
+        "The status and shortcoming are set for all the chosen requirements at once; the other fields change only where you fill them in. A requirement the system inherits from a shared control gets a local exception. Either all are saved, or none if any cannot be.",
     ),
     ("bulk_chosen", "Valda brister", "Chosen gaps"),
     ("bulk_save", "Spara för alla valda", "Save for all chosen"),

@@ -66,6 +66,24 @@ fn read_fields(pairs: &Pairs) -> ActionFields {
     }
 }
 
+/// `links` as far as they name systems in use and shared controls of the organisation: anything else is not found.
+async fn own_links(state: &AppState, organisation_id: i64, links: Vec<Link>) -> Result<Vec<Link>, WebError> {
+    for link in &links {
+        let found = match link {
+            Link::Gap { system_id, .. } => lis_store::inventory::get(&state.db, organisation_id, *system_id)
+                .await
+                .is_ok_and(|item| item.retired_at.is_none()),
+            Link::SharedControl(id) => lis_store::shared_controls::get(&state.db, organisation_id, *id)
+                .await
+                .is_ok_and(|control| control.retired_at.is_none()),
+        };
+        if !found {
+            return Err(WebError::NotFound);
+        }
+    }
+    Ok(links)
+}
+
 /// Whether the visitor is named on every system `links` remedy gaps of (and they name no shared control).
 async fn responsible_for(state: &AppState, user: &CurrentUser, links: &[Link]) -> Result<bool, WebError> {
     if links.is_empty() {
@@ -254,7 +272,7 @@ pub async fn new(
     let pairs: Pairs = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
         .into_owned()
         .collect();
-    let links = read_links(&pairs);
+    let links = own_links(&state, user.0.person.organisation_id, read_links(&pairs)).await?;
     authorize(&state, &user, Action::Change, &links).await?;
     let fields = ActionFields::default();
     let mut form = action_form(&state, &user, env.lang, ("/actions".to_owned(), None), &fields, &links).await?;
@@ -271,7 +289,7 @@ pub async fn create(
     env: PageEnv,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, WebError> {
-    let links = read_links(&pairs);
+    let links = own_links(&state, user.0.person.organisation_id, read_links(&pairs)).await?;
     authorize(&state, &user, Action::Change, &links).await?;
     user.1.check_csrf(value(&pairs, "csrf_token"))?;
     let organisation_id = user.0.person.organisation_id;
@@ -390,7 +408,7 @@ pub async fn list(
         overdue: rows.iter().filter(|r| r.overdue).count(),
         open: rows.len(),
         rows,
-        people: super::inventory::person_choices(&people, owner),
+        people: super::inventory::person_choices(&super::gaps::offered_owners(&user, &people), owner),
     };
     Ok(page::render(&state, &env, "plan_actions.html", &view)?.into_response())
 }

@@ -249,6 +249,23 @@ fn unit_rows(tree: &OrgTree, scope: Option<&OrgTreeNode>) -> (Vec<UnitRow>, Hash
     (rows, row_of)
 }
 
+/// The people a report's objektsägare filter offers `asker`: everyone to those who read the whole gap analysis,
+/// themselves alone to an objektsägare reading their own.
+pub(crate) fn offered_owners(
+    asker: &impl Asker,
+    people: &[(i64, String, Option<String>)],
+) -> Vec<(i64, String, Option<String>)> {
+    if asker.may(Action::View, Resource::GapReport { own: false }) {
+        people.to_vec()
+    } else {
+        people
+            .iter()
+            .filter(|(id, _, _)| Some(*id) == asker.person_id())
+            .cloned()
+            .collect()
+    }
+}
+
 /// The analysis behind the report page and its files.
 pub(crate) struct Report {
     pub(crate) today: NaiveDate,
@@ -315,6 +332,7 @@ pub(crate) async fn report(
         })
         .collect();
     let by_row = lis_reports::gaps::analyse(&state.catalog, &not_in_use, &rolled, &statuses, today);
+    // An objektsägare compares their own objects with a cycle too: the comparison is limited to the report's scope.
     let cycles = lis_store::cycles::list(&state.db, organisation_id).await?;
     let compare = ReportParams::id(&params.compare).and_then(|id| cycles.iter().find(|c| c.id == id).cloned());
     let then = match compare {
@@ -491,7 +509,7 @@ pub async fn report_page(
         scope_label: report.scope_label.clone(),
         query: query_of(report.unit, report.owner, report.then.as_ref().map(|t| t.cycle.id)),
         units: super::inventory::unit_choices(&report.units, report.unit),
-        people: super::inventory::person_choices(&report.people, report.owner),
+        people: super::inventory::person_choices(&offered_owners(&user, &report.people), report.owner),
         systems: analysis.systems,
         separate_analysis: analysis.separate_analysis,
         whole: compared(

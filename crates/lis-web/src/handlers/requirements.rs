@@ -82,8 +82,8 @@ pub(crate) struct StatusView {
 pub(crate) struct Directory {
     by_id: HashMap<i64, (String, String)>,
     by_email: HashMap<String, i64>,
-    /// Everyone with an e-mail address, by name: the choices a form offers.
-    pub(crate) choices: Vec<PersonChoice>,
+    /// Everyone with an e-mail address, by name: the choices a form offers those who may see the people.
+    choices: Vec<PersonChoice>,
 }
 
 /// A person a form offers as responsible.
@@ -114,6 +114,16 @@ impl Directory {
             directory.by_id.insert(id, (name, email));
         }
         Ok(directory)
+    }
+
+    /// The people a form suggests to `asker`: everyone, for those who may see the organisation's people; nobody
+    /// otherwise (they type the address).
+    pub(crate) fn offered_to(self, asker: &impl crate::auth::Asker) -> Vec<PersonChoice> {
+        if asker.may(Action::View, lis_domain::Resource::People) {
+            self.choices
+        } else {
+            Vec::new()
+        }
     }
 
     /// The person a form names by `email`: none when blank; `Err` when nobody has that address.
@@ -358,7 +368,7 @@ async fn requirements_view(
         may_record,
         statuses: status_choices(lang),
         severities: severity_choices(lang),
-        people: people.choices,
+        people: people.offered_to(user),
         saved,
     })
 }
@@ -734,12 +744,13 @@ async fn bulk_gaps(state: &AppState, user: &CurrentUser, pairs: &[(String, Strin
     let mut gaps = Vec::new();
     for (system_id, requirement) in chosen {
         let item = system_for(state, user, Action::Change, system_id).await?;
+        // The version the form was made at ("0": nothing recorded then); without one, the version now.
         let sent_version = pairs
             .iter()
             .find(|(name, _)| *name == format!("version.{system_id}:{requirement}"))
-            .and_then(|(_, v)| v.parse().ok());
+            .map(|(_, v)| v.parse::<i32>().ok().filter(|v| *v > 0));
         let version = match sent_version {
-            Some(version) => Some(version),
+            Some(version) => version,
             None => lis_store::requirement_status::of_system(&state.db, system_id)
                 .await?
                 .get(&requirement)
@@ -764,6 +775,24 @@ async fn bulk_gaps(state: &AppState, user: &CurrentUser, pairs: &[(String, Strin
     Ok(gaps)
 }
 
+/// `own` (what a system records for a requirement) with the bulk form's `sent` on it: status and brist always, the
+/// other fields where the form fills them in, and a local exception kept or (when the system inherits the
+/// requirement) made.
+fn merged(own: StatusRecord, sent: &StatusRecord, inherited: bool) -> StatusRecord {
+    let text = |sent: &String, own: String| if sent.trim().is_empty() { own } else { sent.clone() };
+    StatusRecord {
+        status: sent.status,
+        severity: sent.severity,
+        how: text(&sent.how, own.how),
+        justification: text(&sent.justification, own.justification),
+        evidence_url: text(&sent.evidence_url, own.evidence_url),
+        due: sent.due.or(own.due),
+        verified: sent.verified.or(own.verified),
+        responsible_person_id: sent.responsible_person_id.or(own.responsible_person_id),
+        local_exception: own.local_exception || inherited,
+    }
+}
+
 /// The page to go back to that `pairs` name (`back`), if it is a page of LIS; else "Mina brister".
 fn bulk_back(pairs: &[(String, String)]) -> String {
     pairs
@@ -775,7 +804,7 @@ fn bulk_back(pairs: &[(String, String)]) -> String {
 }
 
 fn bulk_view(
-    lang: Lang,
+    (lang, user): (Lang, &CurrentUser),
     back: String,
     gaps: Vec<BulkGap>,
     (record, people): (&StatusRecord, Directory),
@@ -785,7 +814,7 @@ fn bulk_view(
         back,
         gaps,
         status: record_view(lang, record, &people),
-        people: people.choices,
+        people: people.offered_to(user),
         statuses: status_choices(lang),
         severities: severity_choices(lang),
         problems,
@@ -811,7 +840,7 @@ pub async fn bulk_form(
     };
     let people = Directory::load(&state, user.0.person.organisation_id).await?;
     let view = bulk_view(
-        env.lang,
+        (env.lang, &user),
         bulk_back(&pairs),
         gaps,
         (&StatusRecord::default(), people),
@@ -845,16 +874,29 @@ pub async fn bulk_record(
     if gaps.is_empty() {
         problems.push(word(env.lang, "Välj minst en brist.", "Choose at least one gap.").to_owned());
     }
-    // Read before the transaction: on SQLite it holds the only connection that writes.
-    let mut applies = Vec::with_capacity(gaps.len());
-    for gap in &gaps {
-        let item = lis_store::inventory::get(&state.db, user.0.person.organisation_id, gap.system_id).await?;
-        applies.push(applies_to(&state, &item, &gap.requirement).await?);
-    }
+    // Read before the transaction: on SQLite it holds the only connection that writes. Each gap gets the status and
+    // brist sent; its other fields change only where the form fills them in; a requirement the system inherits from
+    // a shared control gets a local exception.
     let organisation_id = user.0.person.organisation_id;
+    let ids: Vec<i64> = gaps.iter().map(|g| g.system_id).collect();
+    let inherited = lis_store::shared_controls::inherited(&state.db, organisation_id, &ids).await?;
+    let mut planned = Vec::with_capacity(gaps.len());
+    for gap in &gaps {
+        let item = lis_store::inventory::get(&state.db, organisation_id, gap.system_id).await?;
+        let applies = applies_to(&state, &item, &gap.requirement).await?;
+        let own = lis_store::requirement_status::of_system(&state.db, gap.system_id)
+            .await?
+            .remove(&gap.requirement)
+            .map(|row| lis_store::requirement_status::record_of(&row))
+            .unwrap_or_default();
+        let is_inherited = inherited
+            .get(&gap.system_id)
+            .is_some_and(|given| given.contains_key(&gap.requirement));
+        planned.push((applies, merged(own, &record, is_inherited)));
+    }
     let txn = state.db.begin_change().await.map_err(StoreError::from)?;
     let ctx = user.change_context();
-    for (gap, applies) in gaps.iter().zip(applies) {
+    for (gap, (applies, record)) in gaps.iter().zip(planned) {
         if !problems.is_empty() {
             break;
         }
@@ -896,7 +938,7 @@ pub async fn bulk_record(
         return Ok(Redirect::to(&bulk_back(&pairs)).into_response());
     }
     drop(txn);
-    let view = bulk_view(env.lang, bulk_back(&pairs), gaps, (&record, people), problems);
+    let view = bulk_view((env.lang, &user), bulk_back(&pairs), gaps, (&record, people), problems);
     let page = page::render(&state, &env, "bulk_status.html", &view)?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }

@@ -95,7 +95,7 @@ async fn list_view(
         form: form.or_else(|| {
             may_change.then(|| ControlForm::new(lang, "/shared-controls".to_owned(), None, &Fields::default(), &people))
         }),
-        people: people.choices,
+        people: people.offered_to(user),
         statuses: super::requirements::status_choices(lang),
         severities: super::requirements::severity_choices(lang),
     })
@@ -296,7 +296,7 @@ async fn control_view(
         link_problem,
         statuses: super::requirements::status_choices(lang),
         severities: super::requirements::severity_choices(lang),
-        people: people.choices,
+        people: people.offered_to(user),
         saved,
     })
 }
