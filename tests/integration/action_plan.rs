@@ -194,6 +194,34 @@ async fn an_owner_plans_actions_for_their_gaps_and_done_closes_them(backend: Bac
         .next()
         .expect("a page")
         .to_owned();
+    // An action the CISO makes for a gap of the owner's system and one of another: not wholly the owner's.
+    let other_fields = ItemFields {
+        name: "Annat plansystem".to_owned(),
+        ..ItemFields::default()
+    };
+    let other = system_with(&app, ciso.person_id, [1, 1, 1, 1], other_fields).await;
+    let mixed = app
+        .post_form_as(
+            &ciso,
+            "/actions",
+            &[
+                ("gap", &format!("{system}:{}", reqs[4].id)),
+                ("gap", &format!("{other}:{}", reqs[4].id)),
+                ("activity", "Gemensam granskning"),
+            ],
+        )
+        .await;
+    assert_eq!(mixed.status, StatusCode::SEE_OTHER, "{}", mixed.body);
+    let own_plan = app.get_as(&owner, &format!("/actions?owner={}", owner.person_id)).await;
+    assert!(
+        own_plan.body.contains("Inför behörighetsgranskning")
+            && !own_plan.body.contains("Central logginsamling")
+            && !own_plan.body.contains("Gemensam granskning"),
+        "an objektsägare's own plan lists what is wholly theirs: {}",
+        own_plan.body
+    );
+    let for_owner = app.get_as(&ciso, &format!("/actions?owner={}", owner.person_id)).await;
+    assert!(for_owner.body.contains("Gemensam granskning"), "{}", for_owner.body);
     assert_eq!(
         app.post_form_as(&owner, &shared_page, &update("1")).await.status,
         StatusCode::FORBIDDEN,

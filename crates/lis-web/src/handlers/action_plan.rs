@@ -343,13 +343,21 @@ pub(crate) async fn plan_of(
         ),
         None => None,
     };
+    // Those who read the whole plan see every action touching the objektsägare's systems; an objektsägare reading
+    // their own sees the actions whose every system is theirs, as an action's own page requires.
+    let whole = asker.may(Action::View, Resource::GapReport { own: false });
     let actions = store::list(&state.db, organisation_id)
         .await?
         .into_iter()
         .filter(|(_, links)| {
-            owned
-                .as_ref()
-                .is_none_or(|systems| store::systems_of(links).iter().any(|s| systems.contains(s)))
+            owned.as_ref().is_none_or(|systems| {
+                let linked = store::systems_of(links);
+                if whole {
+                    linked.iter().any(|s| systems.contains(s))
+                } else {
+                    !linked.is_empty() && linked.len() == links.len() && linked.iter().all(|s| systems.contains(s))
+                }
+            })
         })
         .collect();
     Ok((owner, people, actions))
