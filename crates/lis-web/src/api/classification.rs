@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::caller::ApiCaller;
-use super::inventory::{db_error, item_id, item_resource, json_body};
+use super::inventory::{db_error, item_id, item_of_kind, item_resource, json_body};
 use crate::error::FieldError;
 use crate::{AppState, WebError};
 
@@ -144,14 +144,7 @@ async fn information(
     raw_id: &str,
     action: Action,
 ) -> Result<inventory_item::Model, WebError> {
-    let item = lis_store::inventory::get(&state.db, caller.organisation_id, item_id(raw_id)?).await?;
-    caller
-        .authorize(state, action, item_resource(state, caller, &item).await?)
-        .await?;
-    if lis_store::inventory::kind_of(&item) != ItemKind::InformationSet {
-        return Err(WebError::NotFound);
-    }
-    Ok(item)
+    item_of_kind(state, caller, raw_id, action, ItemKind::InformationSet).await
 }
 
 /// A classification problem as the field it concerns.

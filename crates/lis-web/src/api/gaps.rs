@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::caller::ApiCaller;
-use super::inventory::{db_error, item_id, item_resource, json_body};
+use super::inventory::{db_error, item_of_kind, json_body};
 use crate::error::FieldError;
 use crate::handlers::gaps::ReportParams;
 use crate::i18n::Lang;
@@ -249,24 +249,7 @@ async fn system(
     raw_id: &str,
     action: Action,
 ) -> Result<inventory_item::Model, WebError> {
-    let item = lis_store::inventory::get(&state.db, caller.organisation_id, item_id(raw_id)?).await?;
-    caller
-        .authorize(state, action, item_resource(state, caller, &item).await?)
-        .await?;
-    if lis_store::inventory::kind_of(&item) != ItemKind::System || item.retired_at.is_some() {
-        return Err(WebError::NotFound);
-    }
-    Ok(item)
-}
-
-/// The requirements that apply to the system `item` now (its levels and the SoA).
-async fn applicable<'a>(
-    state: &'a AppState,
-    item: &inventory_item::Model,
-) -> Result<Vec<&'a lis_catalog::Requirement>, WebError> {
-    let profile = crate::handlers::requirements::system_profile(state, item.id).await?;
-    let not_in_use = lis_store::soa::controls_not_in_use(&state.db, item.organisation_id).await?;
-    Ok(state.catalog.applicable_in_use(&profile, &not_in_use))
+    item_of_kind(state, caller, raw_id, action, ItemKind::System).await
 }
 
 async fn states_of(state: &AppState, item: &inventory_item::Model) -> Result<Vec<RequirementState>, WebError> {
@@ -275,24 +258,26 @@ async fn states_of(state: &AppState, item: &inventory_item::Model) -> Result<Vec
         .await?
         .remove(&item.id)
         .unwrap_or_default();
-    Ok(applicable(state, item)
-        .await?
-        .into_iter()
-        .map(|requirement| {
-            let row = own.remove(&requirement.id);
-            let record = row
-                .as_ref()
-                .map(lis_store::requirement_status::record_of)
-                .unwrap_or_default();
-            let version = row.map(|r| r.version);
-            match inherited.remove(&requirement.id) {
-                Some(given) if !record.local_exception => {
-                    state_of(requirement, &given.record, Some(given.control_id), version)
+    Ok(
+        crate::handlers::requirements::applicable_to(state, item.organisation_id, item.id)
+            .await?
+            .into_iter()
+            .map(|requirement| {
+                let row = own.remove(&requirement.id);
+                let record = row
+                    .as_ref()
+                    .map(lis_store::requirement_status::record_of)
+                    .unwrap_or_default();
+                let version = row.map(|r| r.version);
+                match inherited.remove(&requirement.id) {
+                    Some(given) if !record.local_exception => {
+                        state_of(requirement, &given.record, Some(given.control_id), version)
+                    }
+                    _ => state_of(requirement, &record, None, version),
                 }
-                _ => state_of(requirement, &record, None, version),
-            }
-        })
-        .collect())
+            })
+            .collect(),
+    )
 }
 
 /// The requirements that apply to a system, with how it meets each.
@@ -436,7 +421,7 @@ pub async fn record(
         local_exception: input.local_exception,
         responsible_person_id: input.responsible,
     };
-    let applies = applicable(&state, &item).await?.iter().any(|r| r.id == requirement_id);
+    let applies = crate::handlers::requirements::applies_to(&state, &item, &requirement_id).await?;
     let txn = state.db.begin_change().await.map_err(db_error)?;
     let saved = lis_store::requirement_status::record(
         &txn,

@@ -55,6 +55,25 @@ pub(crate) fn json_body(headers: &HeaderMap, body: &Bytes) -> Result<Value, WebE
     serde_json::from_slice(body).map_err(|err| WebError::BadForm(format!("the body is not JSON: {err}")))
 }
 
+/// The record `raw_id` of kind `kind` in use in the caller's organisation, once `action` on it is allowed; anything
+/// else (another kind, retired, another organisation's) is not found.
+pub(crate) async fn item_of_kind(
+    state: &AppState,
+    caller: &ApiCaller,
+    raw_id: &str,
+    action: Action,
+    kind: ItemKind,
+) -> Result<inventory_item::Model, WebError> {
+    let item = lis_store::inventory::get(&state.db, caller.organisation_id, item_id(raw_id)?).await?;
+    caller
+        .authorize(state, action, item_resource(state, caller, &item).await?)
+        .await?;
+    if lis_store::inventory::kind_of(&item) != kind || (kind == ItemKind::System && item.retired_at.is_some()) {
+        return Err(WebError::NotFound);
+    }
+    Ok(item)
+}
+
 /// The resource a record is for the authorization function: whether the caller is named on it.
 pub(crate) async fn item_resource(
     state: &AppState,

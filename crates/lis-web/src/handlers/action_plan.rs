@@ -116,7 +116,6 @@ async fn all_gaps(state: &AppState, organisation_id: i64, links: &[Link]) -> Res
         return Ok(true);
     }
     let statuses = lis_store::gaps::statuses(&state.db, organisation_id, &systems).await?;
-    let not_in_use = lis_store::soa::controls_not_in_use(&state.db, organisation_id).await?;
     for link in links {
         let Link::Gap {
             system_id,
@@ -125,10 +124,8 @@ async fn all_gaps(state: &AppState, organisation_id: i64, links: &[Link]) -> Res
         else {
             continue;
         };
-        let profile = super::requirements::system_profile(state, *system_id).await?;
-        let applies = state
-            .catalog
-            .applicable_in_use(&profile, &not_in_use)
+        let applies = super::requirements::applicable_to(state, organisation_id, *system_id)
+            .await?
             .iter()
             .any(|r| r.id == *requirement_id);
         let record = statuses.get(system_id).and_then(|s| s.get(requirement_id));

@@ -490,13 +490,7 @@ pub async fn record(
     if !state.catalog.requirements.iter().any(|r| r.id == requirement_id) {
         return Err(WebError::NotFound);
     }
-    let profile = system_profile(&state, item.id).await?;
-    let not_in_use = lis_store::soa::controls_not_in_use(&state.db, item.organisation_id).await?;
-    let applies = state
-        .catalog
-        .applicable_in_use(&profile, &not_in_use)
-        .iter()
-        .any(|r| r.id == requirement_id);
+    let applies = applies_to(&state, &item, &requirement_id).await?;
     let people = Directory::load(&state, item.organisation_id).await?;
     let (record, unknown_person) = read_record(&sent, &people);
     let seen_version = sent.get("version").and_then(|v| v.parse::<i32>().ok());
@@ -576,15 +570,26 @@ pub async fn record(
     Ok((status, page::render(&state, &env, "system_requirements.html", &view)?).into_response())
 }
 
+/// The requirements that apply to the system `system_id` of organisation `organisation_id` now: those its effective
+/// levels select, less those of the controls the SoA leaves out.
+pub(crate) async fn applicable_to(
+    state: &AppState,
+    organisation_id: i64,
+    system_id: i64,
+) -> Result<Vec<&lis_catalog::Requirement>, WebError> {
+    let profile = system_profile(state, system_id).await?;
+    let not_in_use = lis_store::soa::controls_not_in_use(&state.db, organisation_id).await?;
+    Ok(state.catalog.applicable_in_use(&profile, &not_in_use))
+}
+
 /// Whether `requirement_id` applies to the system `item` now (its levels and the SoA).
-async fn applies_to(state: &AppState, item: &inventory_item::Model, requirement_id: &str) -> Result<bool, WebError> {
-    let profile = system_profile(state, item.id).await?;
-    let not_in_use = lis_store::soa::controls_not_in_use(&state.db, item.organisation_id).await?;
-    Ok(state
-        .catalog
-        .applicable_in_use(&profile, &not_in_use)
-        .iter()
-        .any(|r| r.id == requirement_id))
+pub(crate) async fn applies_to(
+    state: &AppState,
+    item: &inventory_item::Model,
+    requirement_id: &str,
+) -> Result<bool, WebError> {
+    let applicable = applicable_to(state, item.organisation_id, item.id).await?;
+    Ok(applicable.iter().any(|r| r.id == requirement_id))
 }
 
 /// The file and CSRF token of an evidence upload; a file over the size limit is [`EvidenceProblem::TooLarge`].
