@@ -42,7 +42,10 @@ pub struct GapAnalysis {
 /// One applicable requirement as the analysis weighs it.
 struct Weighed<'a> {
     requirement: &'a Requirement,
-    theme: &'a str,
+    /// The position of its control's theme in [`Applicable::themes`].
+    theme: usize,
+    /// The position of its control in the catalogue.
+    control: usize,
     weight: u64,
 }
 
@@ -58,24 +61,37 @@ fn weight_of(requirement: &Requirement, profile: &Profile) -> u64 {
     u64::from(highest.max(1))
 }
 
-/// What applies to systems at one profile, worked out once per profile.
+/// What applies to systems at one profile, worked out once per profile, with the themes and controls numbered so
+/// that counting needs no lookups by name.
 struct Applicable<'a> {
     catalog: &'a Catalog,
     not_in_use: &'a BTreeSet<String>,
-    theme_of: HashMap<&'a str, &'a str>,
+    /// The themes: the catalogue's, then any a control names that the catalogue does not list.
+    themes: Vec<&'a str>,
+    /// Per control id: its position in the catalogue and its theme's in `themes`.
+    control_of: HashMap<&'a str, (usize, usize)>,
     by_profile: HashMap<Profile, Vec<Weighed<'a>>>,
 }
 
 impl<'a> Applicable<'a> {
     fn new(catalog: &'a Catalog, not_in_use: &'a BTreeSet<String>) -> Self {
+        let mut themes: Vec<&str> = catalog.themes.iter().map(|t| t.id.as_str()).collect();
+        let mut control_of = HashMap::new();
+        for (position, control) in catalog.controls.iter().enumerate() {
+            let theme = match themes.iter().position(|t| *t == control.theme) {
+                Some(theme) => theme,
+                None => {
+                    themes.push(control.theme.as_str());
+                    themes.len() - 1
+                }
+            };
+            control_of.insert(control.id.as_str(), (position, theme));
+        }
         Self {
             catalog,
             not_in_use,
-            theme_of: catalog
-                .controls
-                .iter()
-                .map(|control| (control.id.as_str(), control.theme.as_str()))
-                .collect(),
+            themes,
+            control_of,
             by_profile: HashMap::new(),
         }
     }
@@ -84,20 +100,72 @@ impl<'a> Applicable<'a> {
         let Self {
             catalog,
             not_in_use,
-            theme_of,
+            control_of,
             by_profile,
+            ..
         } = self;
         by_profile.entry(profile).or_insert_with(|| {
             catalog
                 .applicable_in_use(&profile, not_in_use)
                 .into_iter()
-                .map(|requirement| Weighed {
-                    requirement,
-                    theme: theme_of.get(requirement.control.as_str()).copied().unwrap_or(""),
-                    weight: weight_of(requirement, &profile),
+                .filter_map(|requirement| {
+                    let (control, theme) = *control_of.get(requirement.control.as_str())?;
+                    Some(Weighed {
+                        requirement,
+                        theme,
+                        control,
+                        weight: weight_of(requirement, &profile),
+                    })
                 })
                 .collect()
         })
+    }
+}
+
+/// The counts of one system, by position: per theme of [`Applicable::themes`], per control of the catalogue, per
+/// measure of the law.
+struct SystemCounts {
+    whole: Tally,
+    by_theme: Vec<Tally>,
+    by_control: Vec<Tally>,
+    by_measure: [Tally; 10],
+}
+
+impl SystemCounts {
+    fn new(themes: usize, controls: usize) -> Self {
+        Self {
+            whole: Tally::default(),
+            by_theme: vec![Tally::default(); themes],
+            by_control: vec![Tally::default(); controls],
+            by_measure: [Tally::default(); 10],
+        }
+    }
+
+    /// Sets every count back to zero, for the next system.
+    fn reset(&mut self) {
+        self.whole = Tally::default();
+        self.by_theme.fill(Tally::default());
+        self.by_control.fill(Tally::default());
+        self.by_measure = [Tally::default(); 10];
+    }
+
+    /// Counts `weighed` with what is recorded for a system.
+    fn count(&mut self, weighed: &[Weighed<'_>], recorded: &HashMap<String, StatusRecord>, today: NaiveDate) {
+        for w in weighed {
+            let record = recorded.get(&w.requirement.id);
+            self.whole.count(record, w.weight, today);
+            if let Some(tally) = self.by_theme.get_mut(w.theme) {
+                tally.count(record, w.weight, today);
+            }
+            if let Some(tally) = self.by_control.get_mut(w.control) {
+                tally.count(record, w.weight, today);
+            }
+            for point in &w.requirement.cybersakerhetslagen {
+                if let Some(tally) = self.by_measure.get_mut(usize::from(*point).wrapping_sub(1)) {
+                    tally.count(record, w.weight, today);
+                }
+            }
+        }
     }
 }
 
@@ -111,37 +179,27 @@ pub fn analyse(
     today: NaiveDate,
 ) -> GapAnalysis {
     let mut applicable = Applicable::new(catalog, not_in_use);
+    let themes = applicable.themes.len();
+    let controls = catalog.controls.len();
     let no_statuses = HashMap::new();
     let mut analysis = GapAnalysis {
         systems: systems.len(),
         ..GapAnalysis::default()
     };
+    // Summed by position first; named at the end.
+    let mut by_theme = vec![Tally::default(); themes];
+    let mut by_control = vec![Tally::default(); controls];
+    let mut by_unit_and_theme: HashMap<(Option<i64>, usize), Tally> = HashMap::new();
+    let mut by_measure = [Tally::default(); 10];
+    let mut counts = SystemCounts::new(themes, controls);
     for system in systems {
         if system.profile.needs_separate_analysis() {
             analysis.separate_analysis += 1;
         }
         let recorded = statuses.get(&system.id).unwrap_or(&no_statuses);
-        let mut whole = Tally::default();
-        let mut by_theme: BTreeMap<&str, Tally> = BTreeMap::new();
-        let mut by_control: BTreeMap<&str, Tally> = BTreeMap::new();
-        let mut by_measure = [Tally::default(); 10];
-        for weighed in applicable.at(system.profile) {
-            let record = recorded.get(&weighed.requirement.id);
-            whole.count(record, weighed.weight, today);
-            by_theme
-                .entry(weighed.theme)
-                .or_default()
-                .count(record, weighed.weight, today);
-            by_control
-                .entry(weighed.requirement.control.as_str())
-                .or_default()
-                .count(record, weighed.weight, today);
-            for point in &weighed.requirement.cybersakerhetslagen {
-                if let Some(tally) = by_measure.get_mut(usize::from(*point).wrapping_sub(1)) {
-                    tally.count(record, weighed.weight, today);
-                }
-            }
-        }
+        counts.reset();
+        counts.count(applicable.at(system.profile), recorded, today);
+        let whole = counts.whole;
         analysis.whole.merge(&whole);
         analysis.by_system.insert(system.id, whole);
         analysis.by_unit.entry(system.org_unit_id).or_default().merge(&whole);
@@ -150,23 +208,44 @@ pub fn analyse(
             .entry(system.owner_person_id)
             .or_default()
             .merge(&whole);
-        for (theme, tally) in by_theme {
-            analysis.by_theme.entry(theme.to_owned()).or_default().merge(&tally);
-            analysis
-                .by_unit_and_theme
-                .entry((system.org_unit_id, theme.to_owned()))
+        for (theme, tally) in counts.by_theme.iter().enumerate().filter(|(_, t)| t.applicable > 0) {
+            by_theme[theme].merge(tally);
+            by_unit_and_theme
+                .entry((system.org_unit_id, theme))
                 .or_default()
-                .merge(&tally);
+                .merge(tally);
         }
-        for (control, tally) in by_control {
-            analysis.by_control.entry(control.to_owned()).or_default().merge(&tally);
+        for (sum, tally) in by_control.iter_mut().zip(&counts.by_control) {
+            sum.merge(tally);
         }
-        for ((point, _, _), tally) in CYBERSAKERHETSLAGEN_MEASURES.iter().zip(&by_measure) {
-            if tally.applicable > 0 {
-                analysis.by_measure.entry(*point).or_default().merge(tally);
-            }
+        for (sum, tally) in by_measure.iter_mut().zip(&counts.by_measure) {
+            sum.merge(tally);
         }
     }
+    let theme_names = &applicable.themes;
+    analysis.by_theme = by_theme
+        .into_iter()
+        .enumerate()
+        .filter(|(_, t)| t.applicable > 0)
+        .map(|(theme, tally)| (theme_names[theme].to_owned(), tally))
+        .collect();
+    analysis.by_unit_and_theme = by_unit_and_theme
+        .into_iter()
+        .map(|((unit, theme), tally)| ((unit, theme_names[theme].to_owned()), tally))
+        .collect();
+    analysis.by_control = catalog
+        .controls
+        .iter()
+        .zip(by_control)
+        .filter(|(_, t)| t.applicable > 0)
+        .map(|(control, tally)| (control.id.clone(), tally))
+        .collect();
+    analysis.by_measure = CYBERSAKERHETSLAGEN_MEASURES
+        .iter()
+        .zip(by_measure)
+        .filter(|(_, t)| t.applicable > 0)
+        .map(|((point, _, _), tally)| (*point, tally))
+        .collect();
     analysis
 }
 
@@ -195,6 +274,45 @@ pub fn gaps<'a>(
     systems: &'a [SystemFacts],
     statuses: &'a Statuses,
 ) -> Vec<Gap<'a>> {
+    let mut found = unordered_gaps(catalog, not_in_use, systems, statuses);
+    found.sort_by(worst_first);
+    found
+}
+
+/// The `limit` worst gaps of `systems` in the order of [`gaps`], and how many gaps there are in all: for a page that
+/// shows the first few of many, without ordering the rest.
+pub fn worst_gaps<'a>(
+    catalog: &'a Catalog,
+    not_in_use: &'a BTreeSet<String>,
+    systems: &'a [SystemFacts],
+    statuses: &'a Statuses,
+    limit: usize,
+) -> (Vec<Gap<'a>>, usize) {
+    let mut found = unordered_gaps(catalog, not_in_use, systems, statuses);
+    let total = found.len();
+    if limit < total {
+        found.select_nth_unstable_by(limit, worst_first);
+        found.truncate(limit);
+    }
+    found.sort_by(worst_first);
+    (found, total)
+}
+
+/// The order of [`gaps`]: the worst first, then by system name and requirement id.
+fn worst_first(a: &Gap<'_>, b: &Gap<'_>) -> std::cmp::Ordering {
+    b.rank()
+        .cmp(&a.rank())
+        .then_with(|| a.system.name.cmp(&b.system.name))
+        .then_with(|| a.requirement.id.cmp(&b.requirement.id))
+}
+
+/// Every gap of `systems`, in no particular order.
+fn unordered_gaps<'a>(
+    catalog: &'a Catalog,
+    not_in_use: &'a BTreeSet<String>,
+    systems: &'a [SystemFacts],
+    statuses: &'a Statuses,
+) -> Vec<Gap<'a>> {
     let mut applicable = Applicable::new(catalog, not_in_use);
     let mut found = Vec::new();
     for system in systems {
@@ -211,12 +329,6 @@ pub fn gaps<'a>(
             }
         }
     }
-    found.sort_by(|a, b| {
-        b.rank()
-            .cmp(&a.rank())
-            .then_with(|| a.system.name.cmp(&b.system.name))
-            .then_with(|| a.requirement.id.cmp(&b.requirement.id))
-    });
     found
 }
 
@@ -549,5 +661,41 @@ mod tests {
         // The whole, one unit, one owner and the ten measures.
         assert_eq!(summary.rows.len(), 1 + 1 + 1 + 10);
         assert!(summary.rows.iter().all(|row| row.len() == summary.header.len()));
+    }
+
+    #[test]
+    fn the_worst_gaps_are_the_first_of_all_gaps_in_the_same_order() {
+        let catalog = lis_catalog::shipped().expect("the shipped catalogue");
+        let none = BTreeSet::new();
+        let profile = Profile::new(2, 2, 2, 1);
+        let systems: Vec<SystemFacts> = (1..=6).map(|id| system(id, 10, 100, profile)).collect();
+        let reqs = catalog.applicable_in_use(&profile, &none);
+        let severities = [
+            None,
+            Some(Severity::Forsumbar),
+            Some(Severity::Allvarlig),
+            Some(Severity::Mattlig),
+        ];
+        let statuses: Statuses = systems
+            .iter()
+            .map(|s| {
+                let of_system = reqs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| {
+                        let n = i + usize::try_from(s.id).unwrap_or(0);
+                        let status = [RequirementStatus::Uppfyllt, RequirementStatus::EjUppfyllt][n % 2];
+                        (r.id.clone(), record(status, severities[n % 4], None))
+                    })
+                    .collect();
+                (s.id, of_system)
+            })
+            .collect();
+        let all = gaps(&catalog, &none, &systems, &statuses);
+        for limit in [0, 1, 7, all.len(), all.len() + 5] {
+            let (worst, total) = worst_gaps(&catalog, &none, &systems, &statuses, limit);
+            assert_eq!(total, all.len());
+            assert_eq!(worst, all[..limit.min(all.len())], "limit {limit}");
+        }
     }
 }

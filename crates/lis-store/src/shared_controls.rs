@@ -110,11 +110,12 @@ pub async fn users_of(db: &impl ConnectionTrait, id: i64) -> Result<Vec<i64>, St
         .await?)
 }
 
-/// Every problem with `fields`, `known` telling which requirement ids the catalogue has.
+/// Every problem with `fields` for a new control or for the control `before`, `known` telling which requirement ids
+/// the catalogue has.
 async fn check(
     db: &impl ConnectionTrait,
     organisation_id: i64,
-    id: Option<i64>,
+    before: Option<&shared_control::Model>,
     fields: &Fields,
     known: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<Vec<StatusProblem>, StoreError> {
@@ -127,7 +128,8 @@ async fn check(
         problems.push(StatusProblem::NameMissing);
     } else if name.chars().count() > NAME_MAX || fields.description.chars().count() > lis_domain::gap::TEXT_MAX {
         problems.push(StatusProblem::TooLong);
-    } else {
+    } else if before.is_none_or(|b| b.name_key != name.to_lowercase()) {
+        let id = before.map(|b| b.id);
         let taken = shared_control::Entity::find()
             .filter(shared_control::Column::OrganisationId.eq(organisation_id))
             .filter(shared_control::Column::NameKey.eq(name.to_lowercase()))
@@ -282,7 +284,7 @@ pub async fn update(
     seen_version: i32,
 ) -> Result<shared_control::Model, StoreError> {
     let before = current(txn, organisation_id, id, seen_version).await?;
-    let problems = check(txn, organisation_id, Some(id), fields, known).await?;
+    let problems = check(txn, organisation_id, Some(&before), fields, known).await?;
     if !problems.is_empty() {
         return Err(StoreError::Status(problems));
     }
@@ -292,7 +294,9 @@ pub async fn update(
     apply(&mut active, fields, person_id);
     active.version = Set(before.version + 1);
     let saved = active.update(txn).await?;
-    set_requirements(txn, id, &fields.requirements).await?;
+    if requirements_before != fields.requirements {
+        set_requirements(txn, id, &fields.requirements).await?;
+    }
     audit::append(
         txn,
         ctx,

@@ -132,17 +132,13 @@ struct MyGapsView {
 pub async fn my_gaps(State(state): State<AppState>, user: CurrentUser, env: PageEnv) -> Result<Response, WebError> {
     user.authorize(&state, Action::View, Resource::OwnAccount).await?;
     let organisation_id = user.0.person.organisation_id;
-    let mine: BTreeSet<i64> = lis_store::inventory::mine(&state.db, organisation_id, user.0.person.id)
+    let mine: Vec<i64> = lis_store::inventory::mine(&state.db, organisation_id, user.0.person.id)
         .await?
         .into_iter()
         .filter(|item| lis_store::inventory::kind_of(item) == ItemKind::System)
         .map(|item| item.id)
         .collect();
-    let systems: Vec<SystemFacts> = lis_store::gaps::systems_in_use(&state.db, organisation_id)
-        .await?
-        .into_iter()
-        .filter(|system| mine.contains(&system.id))
-        .collect();
+    let systems = lis_store::gaps::systems_in_use_among(&state.db, organisation_id, Some(&mine)).await?;
     let ids: Vec<i64> = systems.iter().map(|s| s.id).collect();
     let statuses = lis_store::gaps::statuses(&state.db, organisation_id, &ids).await?;
     let not_in_use = lis_store::soa::controls_not_in_use(&state.db, organisation_id).await?;
@@ -503,7 +499,13 @@ pub async fn report_page(
             .cmp(&b.0.unwrap_or(u64::MAX))
             .then_with(|| a.1.label.cmp(&b.1.label))
     });
-    let gaps = lis_reports::gaps::gaps(&state.catalog, &report.not_in_use, &report.systems, &report.statuses);
+    let (worst, gaps_total) = lis_reports::gaps::worst_gaps(
+        &state.catalog,
+        &report.not_in_use,
+        &report.systems,
+        &report.statuses,
+        WORST_SHOWN,
+    );
     let view = ReportView {
         today: report.today.to_string(),
         scope_label: report.scope_label.clone(),
@@ -543,12 +545,8 @@ pub async fn report_page(
             })
             .collect(),
         heatmap: Heatmap::new(themes.into_iter().map(|(_, name)| name).collect(), heatmap_rows),
-        worst: gaps
-            .iter()
-            .take(WORST_SHOWN)
-            .map(|gap| gap_row(lang, gap, report.today))
-            .collect(),
-        gaps_total: gaps.len(),
+        worst: worst.iter().map(|gap| gap_row(lang, gap, report.today)).collect(),
+        gaps_total,
         compare: report
             .then
             .as_ref()
