@@ -11,6 +11,7 @@
 
 pub mod classify;
 pub mod database;
+pub mod gaps;
 pub mod generate;
 pub mod load;
 pub mod measure;
@@ -139,6 +140,8 @@ pub struct BackendReport {
     pub parameter_probe: Vec<(usize, Duration)>,
     /// Reclassifying an informationsmängd held by 200 systems (issue #6).
     pub classification: classify::ClassificationResult,
+    /// The gap analysis (issue #7).
+    pub gaps: gaps::GapsResult,
 }
 
 /// Counts after the import against what the import should have written.
@@ -451,6 +454,33 @@ async fn measure_backend(
         .await?,
     );
 
+    // The gap analysis: statuses, shared controls and an objektsägare of 40 systems on the classified municipality;
+    // before the import, which moves levels and so what applies.
+    say("setting up the gap analysis and measuring Mina brister, the report and a shared control's change");
+    let catalog = lis_catalog::shipped().map_err(|problems| anyhow!("the shipped catalogue: {problems:?}"))?;
+    let gaps = gaps::measure(
+        db,
+        queries,
+        &catalog,
+        &server,
+        &loaded,
+        m.platforms,
+        options.warm_up,
+        options.requests,
+    )
+    .await?;
+    say(&format!(
+        "gaps: {} statuses; Mina brister p95 {:.1} ms (floor {:.1} ms), report p95 {:.1} ms (floor {:.1} ms), \
+         change p95 {:.1} ms (floor {:.1} ms)",
+        gaps.statuses,
+        gaps.my_gaps.lis.samples.p95().as_secs_f64() * 1000.0,
+        gaps.my_gaps.floor.p95().as_secs_f64() * 1000.0,
+        gaps.report.lis.samples.p95().as_secs_f64() * 1000.0,
+        gaps.report.floor.p95().as_secs_f64() * 1000.0,
+        gaps.change.p95().as_secs_f64() * 1000.0,
+        gaps.change_floor.p95().as_secs_f64() * 1000.0,
+    ));
+
     // The import: planned, then planned (a smaller file) while a reader reads, then applied while a reader reads.
     say(&format!("planning the import of {} rows", m.import_rows.len()));
     let plan = measure::plan(db, queries, organisation_id, csv).await?;
@@ -490,6 +520,7 @@ async fn measure_backend(
     };
     Ok(BackendReport {
         classification,
+        gaps,
         label: String::new(),
         backend: if db.get_database_backend() == sea_orm::DbBackend::Postgres {
             Backend::Postgres
@@ -538,6 +569,16 @@ mod tests {
         assert_eq!(sqlite.plan.created, run.generated.import_rows);
         assert_eq!(sqlite.apply.created, run.generated.import_rows);
         assert!(sqlite.verification.ok(), "{:?}", sqlite.verification);
+        let gaps = &sqlite.gaps;
+        assert!(gaps.statuses > 0 && gaps.whole.applicable > 0, "{:?}", gaps.whole);
+        assert!(
+            gaps.owned > 0 && gaps.owned_gaps > 0,
+            "{} systems, {} gaps",
+            gaps.owned,
+            gaps.owned_gaps
+        );
+        assert!(gaps.change_seen.0 > 0, "{:?}", gaps.change_seen);
+        assert_eq!(gaps.change.0.len(), 1);
         let [read, validated, written] = sqlite.apply.stages;
         assert!(read.reports >= 1 && validated.reports >= 1 && written.reports >= 1);
         assert_eq!(written.done, run.generated.import_rows);
@@ -547,5 +588,6 @@ mod tests {
             markdown.contains("| Reclassifying an informationsmängd held by"),
             "{markdown}"
         );
+        assert!(markdown.contains("### Gap analysis (issue #7)"), "{markdown}");
     }
 }

@@ -9,6 +9,11 @@ use lis_bench::database::Target;
 use lis_bench::generate::Size;
 use lis_bench::{Options, report};
 
+/// mimalloc rather than the system's allocator: the gap analysis builds and drops maps of half a million statuses
+/// per request, which the system's allocator handles several times slower (see docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Which databases to measure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Backends {

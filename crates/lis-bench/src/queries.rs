@@ -43,6 +43,15 @@ pub fn statement_key(sql: &str) -> String {
                 .take_while(|c| *c != '"' && *c != '`')
                 .collect::<String>()
         })
+        .or_else(|| {
+            // A hand-written statement names its tables without quotes.
+            let at = sql.find(after)?;
+            let name: String = sql[at + after.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            (!name.is_empty()).then_some(name)
+        })
         .unwrap_or_default();
     let counted = sql.contains("COUNT(");
     match (table.is_empty(), counted) {
@@ -116,5 +125,9 @@ mod tests {
             "SELECT COUNT inventory_item"
         );
         assert_eq!(statement_key("BEGIN"), "BEGIN");
+        assert_eq!(
+            statement_key("SELECT system_id, group_concat(x) FROM requirement_status WHERE 1"),
+            "SELECT requirement_status"
+        );
     }
 }

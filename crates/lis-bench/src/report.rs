@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use lis_store::Backend;
 
-use crate::measure::{ImportResult, PageResult, Readers};
+use crate::measure::{ImportResult, PageResult, Readers, Samples};
 use crate::queries::total;
 use crate::{BackendReport, DETAIL_TARGET, IMPORT_TARGET, LIST_TARGET, Run};
 
@@ -160,6 +160,33 @@ fn summary_pages(report: &BackendReport, target: Duration) -> String {
     }
 }
 
+/// LIS over the floor at the median and at the 95th percentile, and the larger of the two, by which the goal is
+/// judged.
+fn ratios(lis: &Samples, floor: &Samples) -> (f64, f64, f64) {
+    let at_p50 = crate::gaps::ratio(lis.p50(), floor.p50());
+    let at_p95 = crate::gaps::ratio(lis.p95(), floor.p95());
+    (at_p50, at_p95, at_p50.max(at_p95))
+}
+
+/// A gap-analysis goal in the summary: met or not, the 95th percentile and its ratio to the floor.
+fn compared_summary(lis: &Samples, floor: &Samples, target: Duration) -> String {
+    let (_, _, ratio) = ratios(lis, floor);
+    format!(
+        "{} (p95 {}); {:.1} × the floor (p50 {}, p95 {}; {} ≤ {:.0})",
+        verdict(lis.p95() < target),
+        human(lis.p95()),
+        ratio,
+        human(floor.p50()),
+        human(floor.p95()),
+        if ratio <= crate::gaps::FLOOR_RATIO_TARGET {
+            "met"
+        } else {
+            "**missed**"
+        },
+        crate::gaps::FLOOR_RATIO_TARGET
+    )
+}
+
 fn readers_text(readers: &Readers) -> String {
     let mut text = format!(
         "{} answered (p50 {}, longest {})",
@@ -185,6 +212,15 @@ fn readers_text(readers: &Readers) -> String {
         );
     }
     text
+}
+
+/// The time of the statements `key` (e.g. `SELECT inventory_item`) per request of a page, on average.
+fn per_request_statement(page: &PageResult, key: &str) -> Duration {
+    let requests = u32::try_from(page.samples.0.len().max(1)).unwrap_or(u32::MAX);
+    page.breakdown
+        .iter()
+        .find(|(statement, _)| statement == key)
+        .map_or(Duration::ZERO, |(_, tally)| tally.time / requests)
 }
 
 /// The database time of one request of a page, on average.
@@ -414,6 +450,7 @@ fn backend_section(out: &mut String, run: &Run, report: &BackendReport) {
             "**missed**"
         }
     );
+    gaps_section(out, &report.gaps);
     let _ = writeln!(out, "### Readers during an import\n");
     let _ = writeln!(
         out,
@@ -432,6 +469,165 @@ fn backend_section(out: &mut String, run: &Run, report: &BackendReport) {
     );
 }
 
+/// One measurement of the gap analysis beside its floor, as a row of the table.
+fn compared_row(
+    out: &mut String,
+    name: &str,
+    note: &str,
+    lis: &Samples,
+    floor: &Samples,
+    statements: f64,
+    target: Duration,
+) {
+    let (at_p50, at_p95, ratio) = ratios(lis, floor);
+    let _ = writeln!(
+        out,
+        "| {name} | {note} | < {} | {} | {} | {} | {statements:.0} | {} | {} | {at_p50:.1} / {at_p95:.1} | {} |",
+        human(target),
+        human(lis.p50()),
+        human(lis.p95()),
+        human(lis.max()),
+        human(floor.p50()),
+        human(floor.p95()),
+        match (lis.p95() < target, ratio <= crate::gaps::FLOOR_RATIO_TARGET) {
+            (true, true) => "yes",
+            (true, false) => "time yes, **ratio no**",
+            (false, true) => "**time no**, ratio yes",
+            (false, false) => "**no**",
+        }
+    );
+}
+
+/// The floor's statement as the report shows it: the inline catalogue cut to its first row.
+fn shown_sql(sql: &str) -> String {
+    let Some(start) = sql.find("AS (VALUES\n") else {
+        return sql.to_owned();
+    };
+    let values_start = start + "AS (VALUES\n".len();
+    let Some(end) = sql[values_start..].find("),\nsystems AS") else {
+        return sql.to_owned();
+    };
+    let values = &sql[values_start..values_start + end];
+    let first = values.lines().next().unwrap_or_default().trim_end_matches(',');
+    let rows = values.lines().count();
+    format!(
+        "{}{first},\n    -- … {rows} rows in all: every requirement of the catalogue{}",
+        &sql[..values_start],
+        &sql[values_start + end..]
+    )
+}
+
+/// The gap analysis of issue #7 on one backend.
+fn gaps_section(out: &mut String, g: &crate::gaps::GapsResult) {
+    let _ = writeln!(out, "### Gap analysis (issue #7)\n");
+    let _ = writeln!(
+        out,
+        "Set-up ({}, written directly without audit events): a status for every requirement that applies to each of \
+         the {} systems not retired, {} rows (half *uppfyllt*, a tenth each *ej tillämpligt* and *ej bedömd*, the \
+         rest gaps of every *brist*, some overdue, 1 % local exceptions); {} shared controls created through LIS, \
+         each meeting four grundskydd requirements, the first used directly by {} application systems and the others \
+         by two platforms each (and so by everything that runs on them); a new objektsägare of förvaltningsobjekt \
+         with {} systems. The municipality then has {} applicable (system, requirement) pairs, {} met ({}), {} gaps.\n",
+        human(g.setup),
+        usize_count(g.systems),
+        usize_count(g.statuses),
+        g.shared_controls,
+        usize_count(crate::gaps::SHARED_USERS),
+        g.owned,
+        count(g.whole.applicable),
+        count(g.whole.met),
+        g.whole
+            .percent_met()
+            .map_or_else(|| "–".to_owned(), |p| format!("{p} %")),
+        count(g.whole.gaps()),
+    );
+    let _ = writeln!(
+        out,
+        "| Measured | Shows | Target (p95) | p50 | p95 | max | Statements per request | Floor p50 | Floor p95 | LIS / floor (p50 / p95) | Met (time, ratio ≤ {:.0}) |",
+        crate::gaps::FLOOR_RATIO_TARGET
+    );
+    let _ = writeln!(out, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
+    for compared in [&g.my_gaps, &g.report] {
+        let page = &compared.lis;
+        compared_row(
+            out,
+            &format!("{} <br>`{}`", page.name, page.uri),
+            &page.note,
+            &page.samples,
+            &compared.floor,
+            page.statements,
+            page.target.unwrap_or_default(),
+        );
+    }
+    let rounds = g.change.0.len().max(1);
+    compared_row(
+        out,
+        &format!(
+            "Changing the shared control used by {} systems",
+            usize_count(crate::gaps::SHARED_USERS)
+        ),
+        &format!(
+            "{} then showed the new status, {} kept a local exception",
+            usize_count(g.change_seen.0),
+            usize_count(g.change_seen.1)
+        ),
+        &g.change,
+        &g.change_floor,
+        total(&g.change_statements).count as f64 / rounds as f64,
+        crate::gaps::SHARED_CHANGE_TARGET,
+    );
+    let _ = writeln!(
+        out,
+        "\n{} timed requests or changes each after untimed warm-up; the floors as many times. The pages are requested \
+         through the router like the others: the report as the CISO, *Mina brister* as the objektsägare, each with \
+         a session made in the database. The change goes through `lis_store::shared_controls::update` as the page \
+         does it (the control read at its version, checked, updated with its requirements and an audit event, in \
+         one transaction, committed), alternately to *delvis uppfyllt* with a *måttlig brist* and back to \
+         *uppfyllt*; the systems inherit when they are read, so nothing per system is written. Afterwards every user \
+         of the control was read back to see the new status.\n",
+        g.change.0.len()
+    );
+    page_statements(out, &[&g.my_gaps.lis, &g.report.lis]);
+    let _ = writeln!(
+        out,
+        "Where the report's time goes: its steps called directly, as the page calls them ({} times each):\n\n\
+         | Step | p50 | p95 |\n|---|---:|---:|",
+        g.report_steps.first().map_or(0, |(_, s)| s.0.len())
+    );
+    for (step, samples) in &g.report_steps {
+        let _ = writeln!(out, "| {step} | {} | {} |", human(samples.p50()), human(samples.p95()));
+    }
+    let _ = writeln!(
+        out,
+        "\nThe rest of the page's time is the page itself: the org tree and names, the tables and the heatmap \
+         drawn, the template.\n"
+    );
+    let _ = writeln!(
+        out,
+        "**The floors.** Each is one hand-written statement over the same tables, timed from sending it until \
+         every row is read, and **checked to agree with LIS before it is timed** (the benchmark stops if not): the \
+         report's floor gives the tallies per org unit, objektsägare and control theme, which must equal LIS's \
+         whole, heatmap cells and per-owner figures; *Mina brister*'s gives the objektsägare's gaps, as many as LIS \
+         lists. The catalogue lives in files, not in the database, so the statements carry it inline, one row per \
+         requirement with its theme, aspects and rule (as SQL). The report's floor computes the tallies only; the \
+         page also ranks the 50 worst gaps, counts per measure of cybersäkerhetslagen and draws the heatmap, so the \
+         floor is lower than a statement doing all of it. The change's floor is one `UPDATE` of the control's row, \
+         committed on its own: `{}`.\n",
+        g.change_floor_sql
+    );
+    let _ = writeln!(
+        out,
+        "<details><summary>The report's floor</summary>\n\n```sql\n{}\n```\n\n</details>\n\n\
+         <details><summary>The floor of Mina brister (its last lines; the rest is the report's)</summary>\n\n```sql\n{}\n```\n\n</details>\n",
+        shown_sql(&g.report.floor_sql),
+        g.my_gaps
+            .floor_sql
+            .rsplit_once("FROM counting)")
+            .map_or(g.my_gaps.floor_sql.as_str(), |(_, tail)| tail)
+            .trim()
+    );
+}
+
 /// The whole document.
 pub fn markdown(run: &Run) -> String {
     let mut out = String::new();
@@ -441,7 +637,7 @@ pub fn markdown(run: &Run) -> String {
         "# Performance\n\n\
          <!-- Written by `scripts/bench` (crates/lis-bench). Change the benchmark, not this file: the next run \
          replaces it. -->\n\n\
-         The benchmarks of issues #5 (inventory) and #6 (classification): a generated large municipality, measured on SQLite and PostgreSQL. \
+         The benchmarks of issues #5 (inventory), #6 (classification) and #7 (gap analysis): a generated large municipality, measured on SQLite and PostgreSQL. \
          Run it with one command from the repository's root:\n\n\
          ```sh\nscripts/bench            # both databases; writes this file\n\
          scripts/bench --backend sqlite   # arguments are passed to lis-bench (see --help)\n```\n\n\
@@ -532,7 +728,49 @@ pub fn markdown(run: &Run) -> String {
             &|r| readers_text(&r.readers_during_apply),
         ),
     ];
-    for line in lines {
+    // The gap analysis's goals, each beside its floor (issue #7).
+    type Pick = fn(&BackendReport) -> (&Samples, &Samples);
+    let gap_goals: [(String, Pick, Duration); 3] = [
+        (
+            format!(
+                "Mina brister of an objektsägare of {} systems (issue #7): p95 < {}",
+                crate::gaps::OWNED_SYSTEMS,
+                human(crate::gaps::MY_GAPS_TARGET)
+            ),
+            |r| (&r.gaps.my_gaps.lis.samples, &r.gaps.my_gaps.floor),
+            crate::gaps::MY_GAPS_TARGET,
+        ),
+        (
+            format!(
+                "The gap report of the whole municipality with its heatmap (issue #7): p95 < {}",
+                human(crate::gaps::REPORT_TARGET)
+            ),
+            |r| (&r.gaps.report.lis.samples, &r.gaps.report.floor),
+            crate::gaps::REPORT_TARGET,
+        ),
+        (
+            format!(
+                "Changing a shared control used by {} systems (issue #7): p95 < {}",
+                usize_count(crate::gaps::SHARED_USERS),
+                human(crate::gaps::SHARED_CHANGE_TARGET)
+            ),
+            |r| (&r.gaps.change, &r.gaps.change_floor),
+            crate::gaps::SHARED_CHANGE_TARGET,
+        ),
+    ];
+    // The gap analysis's rows go before the two rows of readers during an import.
+    let (goals, readers) = lines.split_at(lines.len() - 2);
+    for line in goals {
+        let _ = writeln!(out, "{line}");
+    }
+    for (label, pick, target) in gap_goals {
+        let line = row(&label, &|r| {
+            let (lis, floor) = pick(r);
+            compared_summary(lis, floor, target)
+        });
+        let _ = writeln!(out, "{line}");
+    }
+    for line in readers {
         let _ = writeln!(out, "{line}");
     }
 
@@ -578,7 +816,12 @@ pub fn markdown(run: &Run) -> String {
          stage.\n\n\
          **Readers during an import**: while the first {} rows of the file are planned, another task requests the \
          filtered informationsmängd list back to back through the same router and connection pool; while the whole \
-         file is applied it does so every 500 ms (the import's statement counts include these few requests).\n",
+         file is applied it does so every 500 ms (the import's statement counts include these few requests).\n\n\
+         **The gap analysis** (issue #7) is set up on the classified municipality before the import: a status for \
+         every applicable requirement, shared controls and an objektsägare, described in each database's section \
+         with the floors it is compared with.\n\n\
+         **The allocator.** `lis-bench`, like `lis`, uses mimalloc as its global allocator, so the figures are those \
+         of the server as it ships.\n",
         usize_count(g.units),
         usize_count(g.people),
         usize_count(g.objects),
@@ -645,6 +888,28 @@ fn notes(out: &mut String, run: &Run) {
                 "**{}: pages over their goal.** {}.",
                 report.label,
                 missed.join("; ")
+            ));
+        }
+        let g = &report.gaps;
+        if g.report.lis.samples.p95() >= crate::gaps::REPORT_TARGET {
+            let step = |n: usize| g.report_steps.get(n).map_or(Duration::ZERO, |(_, s)| s.p50());
+            notes.push(format!(
+                "**{}: the gap report of the whole municipality is over its goal** (p95 {} against {}). It counts \
+                 every applicable (system, requirement) pair, {} of them, from what is stored each time it is \
+                 asked for: reading the statuses takes {} (the statement alone {} per request), counting {} and \
+                 finding the worst gaps {} (medians). One hand-written statement computing only the tallies takes \
+                 {} (median), so no single query over the stored statuses reaches the goal on this machine; LIS \
+                 reaches it only by keeping the counts between requests: per-system counts kept up to date with \
+                 each change, which is not built yet.",
+                report.label,
+                human(g.report.lis.samples.p95()),
+                human(crate::gaps::REPORT_TARGET),
+                count(g.whole.applicable),
+                human(step(1)),
+                human(per_request_statement(&g.report.lis, "SELECT requirement_status")),
+                human(step(2)),
+                human(step(3)),
+                human(g.report.floor.p50()),
             ));
         }
         let [(few, few_took), (many, many_took)] = report.parameter_probe[..] else {

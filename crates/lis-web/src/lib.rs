@@ -19,7 +19,7 @@ mod page;
 mod router;
 mod state;
 mod templates;
-mod time;
+pub mod time;
 
 pub use api::openapi_json;
 pub use error::{FieldError, WebError};
