@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use lis_domain::Role;
 use lis_domain::aspect::Profile;
 use lis_domain::gap::RequirementStatus;
+use lis_store::TransactionTrait;
 use lis_store::inventory::ItemFields;
 use lis_tests::{Backend, TestApp, on_both_databases};
 
@@ -40,7 +41,13 @@ async fn an_owner_plans_actions_for_their_gaps_and_done_closes_them(backend: Bac
         .await
         .expect("soa");
     let reqs = catalog.applicable_in_use(&Profile::new(1, 1, 1, 1), &not_in_use);
-    let (first, second, met) = (&reqs[0].id, &reqs[1].id, &reqs[2].id);
+    let (first, met) = (&reqs[0].id, &reqs[2].id);
+    // The second gap belongs to another control, which the SoA will leave out before the action is done.
+    let second_requirement = reqs[1..]
+        .iter()
+        .find(|r| r.control != reqs[0].control && r.id != *met)
+        .expect("a requirement of another control");
+    let second = &second_requirement.id;
     let recorded = app
         .post_form_as(
             &owner,
@@ -139,7 +146,20 @@ async fn an_owner_plans_actions_for_their_gaps_and_done_closes_them(backend: Bac
     );
     assert_eq!(app.get_as(&stranger, &page).await.status, StatusCode::FORBIDDEN);
 
-    // A stale save is refused; marking it done closes both gaps.
+    // The SoA leaves the second gap's control out: that requirement no longer applies, so it is no gap to close.
+    let txn = app.db.begin().await.expect("a transaction");
+    let decision = lis_store::soa::SoaDecision {
+        in_use: false,
+        justification: None,
+        text: "Används inte här.".to_owned(),
+    };
+    let ctx = lis_store::audit::ChangeContext::person(ciso.person_id, None);
+    lis_store::soa::save(&txn, &ctx, organisation_id, &second_requirement.control, &decision, 0)
+        .await
+        .expect("the SoA decision");
+    txn.commit().await.expect("committed");
+
+    // A stale save is refused; marking it done closes the gap that still applies.
     let update = |version: &'static str| {
         vec![
             ("activity", "Inför behörighetsgranskning"),
@@ -155,16 +175,18 @@ async fn an_owner_plans_actions_for_their_gaps_and_done_closes_them(backend: Bac
     let statuses = lis_store::gaps::statuses(&app.db, organisation_id, &[system])
         .await
         .expect("statuses");
-    for requirement in [first, second] {
-        assert_eq!(
-            statuses[&system][requirement].status,
-            Some(RequirementStatus::Uppfyllt),
-            "{requirement}"
-        );
-    }
+    assert_eq!(statuses[&system][first].status, Some(RequirementStatus::Uppfyllt));
+    assert!(
+        !statuses[&system].contains_key(second),
+        "nothing recorded for a requirement that no longer applies"
+    );
 
     // An action for a shared control: done, it closes the gap on the system inheriting from it.
-    let third = &reqs[3].id;
+    let third = &reqs
+        .iter()
+        .find(|r| r.control != second_requirement.control && r.id != *first && r.id != *met)
+        .expect("a requirement still in use")
+        .id;
     let control = app
         .post_form_as(
             &it,

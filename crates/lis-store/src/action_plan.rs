@@ -3,7 +3,7 @@
 //! its gaps are recorded as met, and its shared controls as met, which closes the gap on every system inheriting
 //! from them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{NaiveDate, Utc};
 use lis_domain::action_plan::{ActionFields, ActionProblem, ActionStatus, Priority};
@@ -245,9 +245,10 @@ pub async fn create(
     Ok(saved)
 }
 
-/// Changes action `id`, read at `seen_version`, to `fields`. When it becomes done and `close` is true, what it links
-/// is recorded as met in the same transaction: each gap on its system, and each shared control (and so every system
-/// inheriting from it).
+/// Changes action `id`, read at `seen_version`, to `fields`. When it becomes done and `close` is given, what it links
+/// is recorded as met in the same transaction: each gap on its system that is in `close` (the (system, requirement)
+/// pairs that still apply: a requirement that stopped applying is no gap to close), and each shared control (and so
+/// every system inheriting from it).
 pub async fn update(
     txn: &DatabaseTransaction,
     ctx: &ChangeContext,
@@ -255,7 +256,7 @@ pub async fn update(
     id: i64,
     fields: &ActionFields,
     seen_version: i32,
-    close: bool,
+    close: Option<&BTreeSet<(i64, String)>>,
 ) -> Result<plan_action::Model, StoreError> {
     let (before, links) = get(txn, organisation_id, id).await?;
     if before.version != seen_version {
@@ -286,7 +287,7 @@ pub async fn update(
         },
     )
     .await?;
-    if becomes_done && close {
+    if let Some(applying) = close.filter(|_| becomes_done) {
         let note = format!("Åtgärdat enligt handlingsplanen: {}", saved.activity);
         let today = Utc::now().date_naive();
         for link in &links {
@@ -294,7 +295,11 @@ pub async fn update(
                 Link::Gap {
                     system_id,
                     requirement_id,
-                } => close_gap(txn, ctx, organisation_id, *system_id, requirement_id, &note, today).await?,
+                } => {
+                    if applying.contains(&(*system_id, requirement_id.clone())) {
+                        close_gap(txn, ctx, organisation_id, *system_id, requirement_id, &note, today).await?;
+                    }
+                }
                 Link::SharedControl(control) => {
                     close_shared_control(txn, ctx, organisation_id, *control, &note, today).await?;
                 }

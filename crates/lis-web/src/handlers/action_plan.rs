@@ -530,7 +530,21 @@ pub async fn update(
     user.1.check_csrf(value(&pairs, "csrf_token"))?;
     let fields = read_fields(&pairs);
     let seen = value(&pairs, "version").parse::<i32>().unwrap_or(0);
-    let close = value(&pairs, "close") == "1";
+    // The gaps that still apply, read before the change begins: only those are closed when the action is done.
+    let mut applying = BTreeSet::new();
+    for link in &found.1 {
+        if let store::Link::Gap {
+            system_id,
+            requirement_id,
+        } = link
+        {
+            let applicable = super::requirements::applicable_to(&state, organisation_id, *system_id).await?;
+            if applicable.iter().any(|r| r.id == *requirement_id) {
+                applying.insert((*system_id, requirement_id.clone()));
+            }
+        }
+    }
+    let close = (value(&pairs, "close") == "1").then_some(&applying);
     let txn = state.db.begin_change().await.map_err(StoreError::from)?;
     let ctx = user.change_context();
     let (status, problems) = match store::update(&txn, &ctx, organisation_id, action_id, &fields, seen, close).await {
