@@ -511,8 +511,9 @@ fn shown_sql(sql: &str) -> String {
     let first = values.lines().next().unwrap_or_default().trim_end_matches(',');
     let rows = values.lines().count();
     format!(
-        "{}{first},\n    -- … {rows} rows in all: every requirement of the catalogue{}",
+        "{}{first}\n    -- … and a row for each of the other {} requirements of the catalogue\n{}",
         &sql[..values_start],
+        rows.saturating_sub(1),
         &sql[values_start + end..]
     )
 }
@@ -995,5 +996,25 @@ fn notes(out: &mut String, run: &Run) {
         for note in notes {
             let _ = writeln!(out, "- {note}\n");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_floor_is_shown_with_its_inline_catalogue_cut_to_one_row() {
+        let sql = "WITH RECURSIVE\nreq (a, b) AS (VALUES\n    ('x', 1),\n    ('y', 2),\n    ('z', 3)),\nsystems AS (SELECT 1)\nSELECT 1";
+        assert_eq!(
+            shown_sql(sql),
+            "WITH RECURSIVE\nreq (a, b) AS (VALUES\n    ('x', 1)\n    -- … and a row for each of the other 2 requirements \
+             of the catalogue\n),\nsystems AS (SELECT 1)\nSELECT 1"
+        );
+        assert_eq!(
+            shown_sql("SELECT 1"),
+            "SELECT 1",
+            "a statement without a catalogue is shown whole"
+        );
     }
 }
