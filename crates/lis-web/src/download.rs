@@ -36,6 +36,33 @@ pub(crate) async fn audit_export(
     Ok(())
 }
 
+/// The formats a table is exported in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// Semicolon-separated, UTF-8 with BOM.
+    Csv,
+    /// An Excel workbook of one sheet.
+    Xlsx,
+}
+
+/// `table` as a file named `<name>.csv` or `<name>.xlsx`, its export as `report` recorded in the audit trail.
+pub(crate) async fn table_file(
+    state: &AppState,
+    user: &CurrentUser,
+    report: &str,
+    table: &lis_reports::Table,
+    format: Format,
+    name: &str,
+) -> Result<Response, WebError> {
+    let (bytes, content_type, extension) = match format {
+        Format::Csv => (table.to_csv(), CSV, "csv"),
+        Format::Xlsx => (table.to_xlsx(), XLSX, "xlsx"),
+    };
+    let bytes = bytes.map_err(|e| WebError::Internal(e.to_string()))?;
+    audit_export(state, user, report, extension).await?;
+    Ok(attachment(bytes, content_type, &format!("{name}.{extension}")))
+}
+
 /// A file the browser saves rather than shows.
 pub(crate) fn attachment(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))

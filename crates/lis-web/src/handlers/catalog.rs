@@ -9,6 +9,7 @@ use lis_domain::{Action, Resource};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::CurrentUser;
+use crate::download::Format;
 use crate::i18n::Lang;
 use crate::page::{self, PageEnv};
 use crate::{AppState, WebError};
@@ -293,16 +294,8 @@ pub async fn procurement_csv(
     user: CurrentUser,
     Query(query): Query<ProfileQuery>,
 ) -> Result<axum::response::Response, WebError> {
-    let bytes = procurement_table(&state, &user, &query)
-        .await?
-        .to_csv()
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    crate::download::audit_export(&state, &user, "procurement", "csv").await?;
-    Ok(crate::download::attachment(
-        bytes,
-        crate::download::CSV,
-        "upphandlingskrav.csv",
-    ))
+    let table = procurement_table(&state, &user, &query).await?;
+    crate::download::table_file(&state, &user, "procurement", &table, Format::Csv, "upphandlingskrav").await
 }
 
 /// `GET /catalog/procurement.xlsx?k=&r=&t=&s=`: the same as a workbook.
@@ -311,16 +304,8 @@ pub async fn procurement_xlsx(
     user: CurrentUser,
     Query(query): Query<ProfileQuery>,
 ) -> Result<axum::response::Response, WebError> {
-    let bytes = procurement_table(&state, &user, &query)
-        .await?
-        .to_xlsx()
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    crate::download::audit_export(&state, &user, "procurement", "xlsx").await?;
-    Ok(crate::download::attachment(
-        bytes,
-        crate::download::XLSX,
-        "upphandlingskrav.xlsx",
-    ))
+    let table = procurement_table(&state, &user, &query).await?;
+    crate::download::table_file(&state, &user, "procurement", &table, Format::Xlsx, "upphandlingskrav").await
 }
 
 /// `GET /catalog/profile`: pick K, R, T and S levels and see which requirements apply, and why.

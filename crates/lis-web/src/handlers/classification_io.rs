@@ -15,6 +15,7 @@ use super::classification::model_of;
 use super::inventory_io::{no_file, sheets_or_report, uploaded_file};
 use crate::auth::CurrentUser;
 use crate::download;
+use crate::download::Format;
 use crate::form::Form;
 use crate::page::{self, PageEnv};
 use crate::{AppState, WebError};
@@ -39,23 +40,15 @@ async fn table(state: &AppState, user: &CurrentUser) -> Result<Table, WebError> 
 /// `GET /classification/export.csv`: every informationsmängd with its decided classification.
 pub async fn export_csv(State(state): State<AppState>, user: CurrentUser) -> Result<Response, WebError> {
     user.authorize(&state, Action::View, Resource::Inventory).await?;
-    let bytes = table(&state, &user)
-        .await?
-        .to_csv()
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    download::audit_export(&state, &user, "classifications", "csv").await?;
-    Ok(download::attachment(bytes, download::CSV, "klassningar.csv"))
+    let table = table(&state, &user).await?;
+    download::table_file(&state, &user, "classifications", &table, Format::Csv, "klassningar").await
 }
 
 /// `GET /classification/export.xlsx`: the same as a workbook.
 pub async fn export_xlsx(State(state): State<AppState>, user: CurrentUser) -> Result<Response, WebError> {
     user.authorize(&state, Action::View, Resource::Inventory).await?;
-    let bytes = table(&state, &user)
-        .await?
-        .to_xlsx()
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    download::audit_export(&state, &user, "classifications", "xlsx").await?;
-    Ok(download::attachment(bytes, download::XLSX, "klassningar.xlsx"))
+    let table = table(&state, &user).await?;
+    download::table_file(&state, &user, "classifications", &table, Format::Xlsx, "klassningar").await
 }
 
 /// The import page: the upload form, and a preview or result.

@@ -14,6 +14,7 @@ use lis_store::soa::SoaDecision;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::CurrentUser;
+use crate::download::Format;
 use crate::form::Form;
 use crate::i18n::Lang;
 use crate::page::{self, PageEnv};
@@ -263,21 +264,13 @@ async fn table(state: &AppState, user: &CurrentUser) -> Result<lis_reports::Tabl
 /// `GET /soa.csv`: the SoA for Excel (semicolons, UTF-8 with BOM).
 pub async fn csv(State(state): State<AppState>, user: CurrentUser) -> Result<Response, WebError> {
     user.authorize(&state, Action::View, Resource::Soa).await?;
-    let bytes = table(&state, &user)
-        .await?
-        .to_csv()
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    crate::download::audit_export(&state, &user, "soa", "csv").await?;
-    Ok(crate::download::attachment(bytes, crate::download::CSV, "soa.csv"))
+    let table = table(&state, &user).await?;
+    crate::download::table_file(&state, &user, "soa", &table, Format::Csv, "soa").await
 }
 
 /// `GET /soa.xlsx`: the SoA as a workbook.
 pub async fn xlsx(State(state): State<AppState>, user: CurrentUser) -> Result<Response, WebError> {
     user.authorize(&state, Action::View, Resource::Soa).await?;
-    let bytes = table(&state, &user)
-        .await?
-        .to_xlsx()
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    crate::download::audit_export(&state, &user, "soa", "xlsx").await?;
-    Ok(crate::download::attachment(bytes, crate::download::XLSX, "soa.xlsx"))
+    let table = table(&state, &user).await?;
+    crate::download::table_file(&state, &user, "soa", &table, Format::Xlsx, "soa").await
 }
