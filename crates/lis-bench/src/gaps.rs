@@ -68,11 +68,11 @@ pub struct GapsResult {
     pub systems: usize,
     /// Applicable (system, requirement) pairs, and how many of them are met, in the whole municipality.
     pub whole: Tally,
-    /// Systems of the measured objektsägare, and their gaps.
+    /// Systems of the measured objektsägare.
     pub owned: usize,
     /// The gaps "Mina brister" lists.
     pub owned_gaps: u64,
-    /// Shared controls, and the systems each reaches on average (through `runs_on` too).
+    /// Shared controls created.
     pub shared_controls: usize,
     /// "Mina brister" against its floor.
     pub my_gaps: Compared,
@@ -645,7 +645,7 @@ pub async fn measure(
     if floor_cells != analysis.by_unit_and_theme || floor_owners != analysis.by_owner {
         bail!("the report's floor disagrees with LIS per org unit and theme or per objektsägare");
     }
-    let report = measure_page(
+    let report = crate::measure::page(
         ciso,
         queries,
         PageCase {
@@ -673,7 +673,7 @@ pub async fn measure(
         bail!("the floor of Mina brister lists {} gaps, LIS {owners_gaps}", rows.len());
     }
     let owner_server = Server::new(db, owner).await?;
-    let my_gaps = measure_page(
+    let my_gaps = crate::measure::page(
         &owner_server,
         queries,
         PageCase {
@@ -818,16 +818,6 @@ async fn report_steps(
         }
     }
     Ok(names.into_iter().zip(steps.into_iter().map(Samples)).collect())
-}
-
-async fn measure_page(
-    server: &Server,
-    queries: &QueryLog,
-    case: PageCase,
-    warm_up: usize,
-    repeats: usize,
-) -> Result<PageResult> {
-    crate::measure::page(server, queries, case, warm_up, repeats).await
 }
 
 #[cfg(test)]
