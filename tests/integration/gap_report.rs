@@ -198,6 +198,72 @@ async fn the_report_counts_coverage_gaps_and_overdue_per_unit_measure_and_owner(
     let admin = app.sign_in_as(Some(Role::Admin)).await;
     assert_eq!(app.get_as(&admin, "/gaps").await.status, StatusCode::FORBIDDEN);
 
+    // IT limited to Socialnämnden reads that nämnd's report (its scope when none is asked for) and what lies below
+    // it, is offered only those units, and is refused the rest; an administrator of the nämnd reads none of it.
+    let nämnd = unit_named(&app, "Socialnämnden").await;
+    let limited = |role: Role| {
+        let app = &app;
+        async move {
+            let person = app.sign_in_as(None).await.person_id;
+            let txn = app.db.begin_change().await.expect("begin");
+            let grant = lis_domain::RoleGrant {
+                role,
+                org_unit_id: Some(nämnd),
+            };
+            lis_store::people::grant_role(&txn, &ChangeContext::system("test"), organisation_id, person, grant)
+                .await
+                .expect("grant");
+            txn.commit().await.expect("commit");
+            app.session_for(person).await
+        }
+    };
+    let unit_it = limited(Role::It).await;
+    let own_unit = app.get_as(&unit_it, "/gaps").await;
+    assert_eq!(own_unit.status, StatusCode::OK, "{}", own_unit.body);
+    assert!(
+        own_unit.body.contains(&format!("<option value=\"{nämnd}\" selected>"))
+            && own_unit.body.contains("Gapsystem välfärd")
+            && !own_unit.body.contains("Gapsystem skola"),
+        "{}",
+        own_unit.body
+    );
+    assert!(own_unit.body.contains(&format!("<option value=\"{welfare}\"")));
+    assert!(!own_unit.body.contains(&format!("<option value=\"{school}\"")));
+    let below = app.get_as(&unit_it, &format!("/gaps?unit={welfare}")).await;
+    assert_eq!(below.status, StatusCode::OK, "{}", below.body);
+    assert!(below.body.contains("Gapsystem välfärd"), "{}", below.body);
+    for refused in [
+        format!("/gaps?unit={school}"),
+        format!("/gaps/report.csv?unit={school}"),
+    ] {
+        assert_eq!(
+            app.get_as(&unit_it, &refused).await.status,
+            StatusCode::FORBIDDEN,
+            "{refused}"
+        );
+    }
+    let unit_csv = app.get_as_bytes(&unit_it, "/gaps/report.csv").await;
+    let unit_text = String::from_utf8(unit_csv[3..].to_vec()).expect("utf-8");
+    let tree = lis_store::organisation::org_tree(&app.db, organisation_id)
+        .await
+        .expect("tree");
+    let inside: Vec<String> = tree
+        .flatten()
+        .into_iter()
+        .filter(|unit| tree.subtree(nämnd).contains(&unit.id))
+        .map(|unit| unit.name)
+        .collect();
+    let rows: Vec<&str> = unit_text.lines().skip(1).collect();
+    let ours = rows.iter().filter(|line| line.contains(";Gapsystem välfärd;")).count();
+    assert_eq!(ours, social_reqs.len() - 1, "{unit_text}");
+    assert!(
+        rows.iter()
+            .all(|line| inside.iter().any(|unit| line.starts_with(&format!("{unit};")))),
+        "{unit_text}"
+    );
+    let unit_admin = limited(Role::Admin).await;
+    assert_eq!(app.get_as(&unit_admin, "/gaps").await.status, StatusCode::FORBIDDEN);
+
     // The files: every gap in the CSV, the worst first; the summary and the gaps in the workbook.
     let csv = app
         .get_as_bytes(&ciso, &format!("/gaps/report.csv?owner={}", owner.person_id))
@@ -224,7 +290,10 @@ async fn the_report_counts_coverage_gaps_and_overdue_per_unit_measure_and_owner(
         .into_iter()
         .filter(|event| event.subject_id == "gap_report" && event.action == "export")
         .count();
-    assert_eq!(exports, 2, "both exports are in the audit trail");
+    assert_eq!(
+        exports, 3,
+        "the unit's export and both of the CISO's are in the audit trail"
+    );
 
     // The CISO closes a cycle; a name is needed and must be new. Later work shows as a change since the cycle.
     let nameless = app.post_form_as(&ciso, "/gaps/cycles", &[("name", " ")]).await;

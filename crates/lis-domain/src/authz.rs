@@ -95,6 +95,20 @@ impl Principal {
             .any(|grant| grant.role == role && grant.org_unit_id.is_none())
     }
 
+    /// The org units for which the person holds the CISO, IT or auditor role limited to that unit: the units (with
+    /// everything below them) whose gap report they read.
+    pub fn report_units(&self) -> Vec<i64> {
+        let mut units: Vec<i64> = self
+            .grants
+            .iter()
+            .filter(|grant| matches!(grant.role, Role::Ciso | Role::It | Role::Auditor))
+            .filter_map(|grant| grant.org_unit_id)
+            .collect();
+        units.sort_unstable();
+        units.dedup();
+        units
+    }
+
     /// Whether the person holds any role at all.
     pub fn has_any_role(&self) -> bool {
         !self.grants.is_empty()
@@ -172,11 +186,23 @@ pub enum Resource {
     /// report read them.
     AssessmentCycles,
     /// The gap analysis of many systems (per org unit, per objektsägare, the whole organisation) and its reports:
-    /// the CISO, IT and auditors read it for the whole organisation; anyone reads it for their own objects.
+    /// the CISO, IT and auditors read it for the whole organisation, and those roles limited to an org unit read it
+    /// for that unit and what lies below it; anyone reads it for their own objects.
     GapReport {
         /// Whether the report is limited to the objects of the person reading it (as objektsägare).
         own: bool,
+        /// Whether the report is limited to an org unit at or below one of the person's
+        /// [`Principal::report_units`].
+        in_role_unit: bool,
     },
+}
+
+impl Resource {
+    /// The gap report of the whole organisation.
+    pub const WHOLE_GAP_REPORT: Resource = Resource::GapReport {
+        own: false,
+        in_role_unit: false,
+    };
 }
 
 /// Why a request was refused.
@@ -205,7 +231,7 @@ pub fn authorize(principal: &Principal, action: Action, resource: Resource) -> R
     }
     // Those named on a record see and change it, with or without a role: that is what being objektsägare means.
     if resource == (Resource::InventoryItem { responsible: true })
-        || resource == (Resource::GapReport { own: true })
+        || matches!(resource, Resource::GapReport { own: true, .. })
         || resource == (Resource::PlanAction { responsible: true })
         || resource
             == (Resource::ClassificationDecision {
@@ -238,7 +264,9 @@ pub fn authorize(principal: &Principal, action: Action, resource: Resource) -> R
         (Resource::PlanAction { .. }, Change) => wide(Ciso) || wide(It),
         (Resource::AssessmentCycles, View) => wide(Ciso) || wide(It) || wide(Auditor),
         (Resource::AssessmentCycles, Change) => wide(Ciso),
-        (Resource::GapReport { .. }, View) => wide(Ciso) || wide(It) || wide(Auditor),
+        (Resource::GapReport { in_role_unit, .. }, View) => {
+            wide(Ciso) || wide(It) || wide(Auditor) || (in_role_unit && !principal.report_units().is_empty())
+        }
         (Resource::GapReport { .. }, Change) => false,
     };
     // A role limited to an org unit reads the inventory but changes only what its holder is named on; limiting
@@ -395,7 +423,10 @@ mod tests {
 
     #[test]
     fn the_whole_gap_analysis_is_for_the_ciso_it_and_auditors_and_ones_own_for_anyone() {
-        let whole = Resource::GapReport { own: false };
+        let whole = Resource::GapReport {
+            own: false,
+            in_role_unit: false,
+        };
         for role in [Role::Ciso, Role::It, Role::Auditor] {
             assert!(authorize(&person(&[(role, None)]), Action::View, whole).is_ok());
             assert!(authorize(&person(&[(role, None)]), Action::Change, whole).is_err());
@@ -403,7 +434,27 @@ mod tests {
         assert!(authorize(&person(&[(Role::Admin, None)]), Action::View, whole).is_err());
         assert!(authorize(&person(&[(Role::Ciso, Some(3))]), Action::View, whole).is_err());
         assert_eq!(authorize(&person(&[]), Action::View, whole), Err(Denied::NoRole));
-        assert!(authorize(&person(&[]), Action::View, Resource::GapReport { own: true }).is_ok());
+        let own = Resource::GapReport {
+            own: true,
+            in_role_unit: false,
+        };
+        assert!(authorize(&person(&[]), Action::View, own).is_ok());
+        // A role limited to an org unit reads the report of that unit (and below), not the whole organisation's;
+        // the administrator's role does not count.
+        let unit = Resource::GapReport {
+            own: false,
+            in_role_unit: true,
+        };
+        for role in [Role::Ciso, Role::It, Role::Auditor] {
+            let limited = person(&[(role, Some(3))]);
+            assert_eq!(limited.report_units(), [3]);
+            assert!(authorize(&limited, Action::View, unit).is_ok());
+            assert!(authorize(&limited, Action::View, whole).is_err());
+            assert!(authorize(&limited, Action::Change, unit).is_err());
+        }
+        let admin_of_unit = person(&[(Role::Admin, Some(3)), (Role::It, None)]);
+        assert!(admin_of_unit.report_units().is_empty());
+        assert!(authorize(&person(&[(Role::Admin, Some(3))]), Action::View, unit).is_err());
         for role in [Role::Ciso, Role::It] {
             assert!(authorize(&person(&[(role, None)]), Action::Change, Resource::SharedControls).is_ok());
             assert!(
@@ -515,7 +566,7 @@ mod tests {
     #[test]
     fn a_token_holds_its_one_role_for_the_whole_organisation() {
         let token = Principal::for_token(9, Role::It);
-        assert!(authorize(&token, Action::View, Resource::GapReport { own: false }).is_ok());
+        assert!(authorize(&token, Action::View, Resource::WHOLE_GAP_REPORT).is_ok());
         assert!(token.has_organisation_wide(Role::It));
         assert!(!token.has_role(Role::Admin));
         assert!(authorize(&token, Action::Change, Resource::Inventory).is_ok());

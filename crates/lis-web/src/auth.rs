@@ -214,6 +214,9 @@ pub(crate) trait Asker {
     /// Whether the authorization function allows `action` on `resource`, asked without recording a refusal (for
     /// what a page offers, not for what it serves).
     fn may(&self, action: Action, resource: Resource) -> bool;
+    /// The org units whose gap report a role limited to them lets the visitor read
+    /// ([`lis_domain::Principal::report_units`]).
+    fn report_units(&self) -> Vec<i64>;
     /// Asks the one authorization function; a refusal is audited.
     async fn authorize(&self, state: &AppState, action: Action, resource: Resource) -> Result<(), WebError>;
 }
@@ -229,6 +232,10 @@ impl Asker for CurrentUser {
 
     fn may(&self, action: Action, resource: Resource) -> bool {
         lis_domain::authorize(&self.0.principal, action, resource).is_ok()
+    }
+
+    fn report_units(&self) -> Vec<i64> {
+        self.0.principal.report_units()
     }
 
     async fn authorize(&self, state: &AppState, action: Action, resource: Resource) -> Result<(), WebError> {
@@ -247,6 +254,10 @@ impl Asker for crate::api::caller::ApiCaller {
 
     fn may(&self, action: Action, resource: Resource) -> bool {
         lis_domain::authorize(&self.principal, action, resource).is_ok()
+    }
+
+    fn report_units(&self) -> Vec<i64> {
+        self.principal.report_units()
     }
 
     async fn authorize(&self, state: &AppState, action: Action, resource: Resource) -> Result<(), WebError> {

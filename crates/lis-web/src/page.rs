@@ -95,7 +95,11 @@ pub fn render(
             catalog: may_view(Resource::Catalog),
             inventory: may_view(Resource::Inventory),
             mine: signed_in.is_some(),
-            gaps: may_view(Resource::GapReport { own: false }),
+            gaps: may_view(Resource::WHOLE_GAP_REPORT)
+                || may_view(Resource::GapReport {
+                    own: false,
+                    in_role_unit: true,
+                }),
             people: may_view(Resource::People),
             role_mapping: may_view(Resource::RoleMapping),
             api_tokens: may_view(Resource::ApiTokens),

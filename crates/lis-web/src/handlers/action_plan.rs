@@ -327,7 +327,14 @@ pub(crate) async fn plan_of(
     let owner = params.owner().filter(|id| people.iter().any(|p| p.0 == *id));
     let own = owner.is_some() && owner == asker.person_id();
     asker
-        .authorize(state, Action::View, Resource::GapReport { own })
+        .authorize(
+            state,
+            Action::View,
+            Resource::GapReport {
+                own,
+                in_role_unit: false,
+            },
+        )
         .await?;
     let owned: Option<BTreeSet<i64>> = match owner {
         Some(owner) => Some(
@@ -342,7 +349,7 @@ pub(crate) async fn plan_of(
     };
     // Those who read the whole plan see every action touching the objektsägare's systems; an objektsägare reading
     // their own sees the actions whose every system is theirs, as an action's own page requires.
-    let whole = asker.may(Action::View, Resource::GapReport { own: false });
+    let whole = asker.may(Action::View, Resource::WHOLE_GAP_REPORT);
     let actions = store::list(&state.db, organisation_id)
         .await?
         .into_iter()

@@ -251,7 +251,7 @@ pub(crate) fn offered_owners(
     asker: &impl Asker,
     people: &[(i64, String, Option<String>)],
 ) -> Vec<(i64, String, Option<String>)> {
-    if asker.may(Action::View, Resource::GapReport { own: false }) {
+    if asker.may(Action::View, Resource::WHOLE_GAP_REPORT) {
         people.to_vec()
     } else {
         people
@@ -301,10 +301,23 @@ pub(crate) async fn report(
     let tree = lis_store::organisation::org_tree(&state.db, organisation_id).await?;
     let units = tree.flatten();
     let people = lis_store::people::names(&state.db, organisation_id).await?;
-    let unit = ReportParams::id(&params.unit).filter(|id| units.iter().any(|u| u.id == *id));
     let owner = ReportParams::id(&params.owner).filter(|id| people.iter().any(|p| p.0 == *id));
     let own = owner.is_some() && owner == user.person_id();
-    user.authorize(state, Action::View, Resource::GapReport { own }).await?;
+    // A role limited to an org unit reads that unit's report: without a unit asked for, it is the scope.
+    let role_units = user.report_units();
+    let unit = ReportParams::id(&params.unit)
+        .filter(|id| units.iter().any(|u| u.id == *id))
+        .or_else(|| {
+            let default_to_role_unit = !own && !user.may(Action::View, Resource::WHOLE_GAP_REPORT);
+            role_units.first().copied().filter(|_| default_to_role_unit)
+        });
+    let in_role_unit = unit.is_some_and(|unit| {
+        role_units
+            .iter()
+            .any(|role_unit| tree.subtree(*role_unit).contains(&unit))
+    });
+    user.authorize(state, Action::View, Resource::GapReport { own, in_role_unit })
+        .await?;
     let scope = unit.and_then(|id| tree.node(id));
     let (rows, row_of) = unit_rows(&tree, scope);
     let systems: Vec<SystemFacts> = lis_store::gaps::systems_in_use(&state.db, organisation_id)
@@ -361,6 +374,13 @@ pub(crate) async fn report(
     let names = Names {
         units: units.iter().map(|u| (u.id, u.name.clone())).collect(),
         people: people.iter().map(|(id, name, _)| (*id, name.clone())).collect(),
+    };
+    // Whoever reads only their role's units is offered only those as scopes.
+    let units = if own || role_units.is_empty() || user.may(Action::View, Resource::WHOLE_GAP_REPORT) {
+        units
+    } else {
+        let inside: BTreeSet<i64> = role_units.iter().flat_map(|unit| tree.subtree(*unit)).collect();
+        units.into_iter().filter(|unit| inside.contains(&unit.id)).collect()
     };
     let mut scope_label = match scope {
         Some(node) => node.name.clone(),

@@ -252,7 +252,7 @@ async fn table(state: &AppState, user: &CurrentUser) -> Result<lis_reports::Tabl
             (id, cell)
         })
         .collect();
-    let reads_gaps = lis_domain::authorize(&user.0.principal, Action::View, Resource::GapReport { own: false }).is_ok();
+    let reads_gaps = lis_domain::authorize(&user.0.principal, Action::View, Resource::WHOLE_GAP_REPORT).is_ok();
     let by_control = if reads_gaps {
         Some(super::gaps::whole_analysis(state, organisation_id).await?.1.by_control)
     } else {
