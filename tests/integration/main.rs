@@ -10,6 +10,7 @@ mod authorization;
 mod catalog;
 mod classification;
 mod classification_io;
+mod demo;
 mod evidence;
 mod gap_report;
 mod home;

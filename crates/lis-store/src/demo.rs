@@ -23,6 +23,9 @@ pub struct DemoPlan {
     pub units: Vec<DemoUnit>,
     /// Whether to import the demo inventory (which names the demo's units and people).
     pub with_inventory: bool,
+    /// Whether to add the security work under way on that inventory: classifications, shared controls, statuses
+    /// and a handlingsplan ([`crate::demo_assessment`]). `lis demo` does; the tests start from the bare inventory.
+    pub with_assessment: bool,
 }
 
 /// One unit of a plan and the units below it.
@@ -166,6 +169,7 @@ pub fn exempelkommun() -> DemoPlan {
     DemoPlan {
         name: "Exempelkommun".to_owned(),
         with_inventory: true,
+        with_assessment: false,
         units: vec![
             unit(
                 "Kommunfullmäktige",
@@ -259,6 +263,9 @@ pub async fn load(db: &DatabaseConnection, plan: &DemoPlan) -> Result<DemoSummar
         let report = inventory_import::apply(&txn, &ctx, organisation.id, &sheets, &NoProgress).await?;
         if !report.is_acceptable() {
             return Err(StoreError::Import(report.to_text()));
+        }
+        if plan.with_assessment {
+            crate::demo_assessment::assess(&txn, organisation.id).await?;
         }
     }
     txn.commit().await?;

@@ -16,6 +16,7 @@ pub mod classification_import;
 pub mod cycles;
 pub mod database;
 pub mod demo;
+pub mod demo_assessment;
 pub mod entity;
 mod error;
 pub mod evidence;

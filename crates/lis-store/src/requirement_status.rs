@@ -131,7 +131,11 @@ pub async fn record(
         return Err(StoreError::Status(problems));
     }
     let person_id = ctx.actor.person_id().ok_or(StoreError::Status(Vec::new()))?;
-    let existing = of_system(txn, system_id).await?.remove(requirement_id);
+    let existing = requirement_status::Entity::find()
+        .filter(requirement_status::Column::SystemId.eq(system_id))
+        .filter(requirement_status::Column::RequirementId.eq(requirement_id))
+        .one(txn)
+        .await?;
     let current_version = existing.as_ref().map(|row| row.version);
     if current_version != seen_version {
         return Err(StoreError::Conflict {

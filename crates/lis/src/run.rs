@@ -88,7 +88,11 @@ async fn demo(args: DemoArgs) -> Result<()> {
     remove_sqlite_file(&file)?;
     let url = DatabaseUrl::parse(&config::sqlite_url(&file)).map_err(|err| anyhow!("{err}"))?;
     let db = connect_and_migrate(&url).await?;
-    let summary = lis_store::demo::load(&db, &lis_store::demo::exempelkommun())
+    let plan = lis_store::demo::DemoPlan {
+        with_assessment: true,
+        ..lis_store::demo::exempelkommun()
+    };
+    let summary = lis_store::demo::load(&db, &plan)
         .await
         .map_err(|err| anyhow!("cannot load the demo municipality: {err}"))?;
     tracing::info!(units = summary.units, "loaded the demo municipality Exempelkommun");

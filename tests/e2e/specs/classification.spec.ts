@@ -87,6 +87,8 @@ test('an informationsägare classifies through the questions and the system show
 });
 
 test('the CISO sees the heatmap and the review list, readable without colour, and defines an information type', async ({ page }) => {
+  // Four walks in one, each page checked with axe, over the demo's classified and assessed systems.
+  test.setTimeout(90_000);
   await signInAs(page, 'Per Sandberg');
   await page.goto('/inventory');
   await page.getByRole('link', { name: 'Översikt över skyddsnivåer' }).click();
