@@ -329,9 +329,33 @@ async fn the_report_counts_coverage_gaps_and_overdue_per_unit_measure_and_owner(
             .await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     }
+    // Saving the same status again with only a note changes no status, so it is no change since the cycle.
+    let noted = app
+        .post_form_as(
+            &owner,
+            &format!("/items/{social}/requirements/{}", social_reqs[2].id),
+            &[("status", "uppfyllt"), ("version", "1"), ("how", "Rutinen följs.")],
+        )
+        .await;
+    assert_eq!(noted.status, StatusCode::SEE_OTHER, "{}", noted.body);
     let compared = app
         .get_as(&owner, &format!("/gaps?owner={}&compare={cycle}", owner.person_id))
         .await;
+    let changes = &compared.body[compared
+        .body
+        .find("<h2 id=\"changes\">Ändrat sedan Uppföljning 2026")
+        .unwrap_or_else(|| panic!("the changes since the cycle: {}", compared.body))..];
+    assert!(changes.contains("Visar 4 av 4."), "{changes}");
+    for requirement in &social_reqs[2..6] {
+        let row = changes
+            .split("<tr>")
+            .find(|row| row.contains(&format!("<code>{}</code>", requirement.id)))
+            .unwrap_or_else(|| panic!("{} is listed: {changes}", requirement.id));
+        assert!(
+            row.contains("Gapsystem välfärd") && row.contains("<td>Ej bedömd</td><td>Uppfyllt</td><td>Utan Roll</td>"),
+            "{row}"
+        );
+    }
     assert_eq!(compared.status, StatusCode::OK, "{}", compared.body);
     let now = 6 * 100 / applicable;
     let points = now - percent;

@@ -207,6 +207,78 @@ pub async fn statuses(
     Ok(found)
 }
 
+/// One change of a system's status or *brist* on a requirement, as the audit trail recorded it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusChange {
+    /// When it was saved.
+    pub when: chrono::DateTime<chrono::Utc>,
+    /// Who saved it, when a person did.
+    pub by: Option<i64>,
+    /// The system.
+    pub system_id: i64,
+    /// The requirement.
+    pub requirement_id: String,
+    /// The status and *brist* before (*ej bedömd* when nothing was recorded).
+    pub before: (RequirementStatus, Option<Severity>),
+    /// The status and *brist* after.
+    pub after: (RequirementStatus, Option<Severity>),
+}
+
+/// The changes of status or *brist* saved on the systems of organisation `organisation_id` after `since`, newest
+/// first, read from at most `limit` events of the audit trail (changes of other fields are left out), and whether
+/// the limit was reached (older changes may then be missing). A shared control's changes are not among them: its
+/// users inherit them without a saved status.
+pub async fn status_changes_since(
+    db: &impl ConnectionTrait,
+    organisation_id: i64,
+    since: chrono::DateTime<chrono::Utc>,
+    limit: u64,
+) -> Result<(Vec<StatusChange>, bool), StoreError> {
+    use crate::entity::audit_event::{Column as E, Entity as Events};
+    use sea_orm::QueryOrder;
+    let events = Events::find()
+        .filter(E::OrganisationId.eq(organisation_id))
+        .filter(E::SubjectKind.eq("requirement_status"))
+        .filter(E::OccurredAt.gt(since))
+        .order_by_desc(E::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let reached = events.len() as u64 >= limit;
+    let state = |json: &serde_json::Value| {
+        let status = json.get("status")?.as_str()?.parse::<RequirementStatus>().ok()?;
+        let severity = json
+            .get("severity")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|s| s.parse::<Severity>().ok());
+        Some((status, severity))
+    };
+    let changes = events
+        .into_iter()
+        .filter_map(|event| {
+            let after_json = event.after.as_ref()?;
+            let after = state(after_json)?;
+            let before = event
+                .before
+                .as_ref()
+                .and_then(state)
+                .unwrap_or((RequirementStatus::EjBedomd, None));
+            if before == after {
+                return None;
+            }
+            Some(StatusChange {
+                when: event.occurred_at,
+                by: event.actor_person_id,
+                system_id: after_json.get("system")?.as_i64()?,
+                requirement_id: after_json.get("requirement")?.as_str()?.to_owned(),
+                before,
+                after,
+            })
+        })
+        .collect();
+    Ok((changes, reached))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

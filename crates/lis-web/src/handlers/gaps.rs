@@ -279,6 +279,8 @@ pub(crate) struct Report {
     pub(crate) people: Vec<(i64, String, Option<String>)>,
     /// The closed cycle compared with, and its counts rolled up as the current ones are.
     pub(crate) then: Option<Then>,
+    /// The statuses saved in the scope since that cycle closed, newest first, and whether older ones were not read.
+    pub(crate) changes: (Vec<lis_store::gaps::StatusChange>, bool),
     pub(crate) cycles: Vec<lis_store::entity::assessment_cycle::Model>,
 }
 
@@ -371,6 +373,17 @@ pub(crate) async fn report(
         }
         None => None,
     };
+    let changes = match &then {
+        Some(then) => {
+            let (all, reached) =
+                lis_store::gaps::status_changes_since(&state.db, organisation_id, then.cycle.closed_at, CHANGES_READ)
+                    .await?;
+            let in_scope: BTreeSet<i64> = systems.iter().map(|s| s.id).collect();
+            let scoped = all.into_iter().filter(|c| in_scope.contains(&c.system_id)).collect();
+            (scoped, reached)
+        }
+        None => (Vec::new(), false),
+    };
     let names = Names {
         units: units.iter().map(|u| (u.id, u.name.clone())).collect(),
         people: people.iter().map(|(id, name, _)| (*id, name.clone())).collect(),
@@ -404,6 +417,7 @@ pub(crate) async fn report(
         units,
         people,
         then,
+        changes,
         cycles,
     })
 }
@@ -443,6 +457,11 @@ struct ReportView {
     heatmap: Heatmap,
     worst: Vec<GapRow>,
     gaps_total: usize,
+    /// The statuses saved since the compared cycle closed, newest first (at most [`CHANGES_SHOWN`]).
+    changes: Vec<ChangeRow>,
+    changes_total: usize,
+    /// Whether older changes were left unread.
+    changes_more: bool,
     /// The cycle compared with: its name and when it was closed.
     compare: Option<(String, String)>,
     cycles: Vec<ChoiceView>,
@@ -451,6 +470,36 @@ struct ReportView {
 
 /// How many of the worst gaps the page lists; the files have them all.
 const WORST_SHOWN: usize = 50;
+
+/// How many events of the audit trail the comparison with a cycle reads for the changes since.
+const CHANGES_READ: u64 = 5_000;
+
+/// How many of the changes since a cycle the page lists.
+const CHANGES_SHOWN: usize = 100;
+
+/// A saved change of status as the report lists it.
+#[derive(Serialize)]
+struct ChangeRow {
+    when: String,
+    system_id: i64,
+    system: String,
+    requirement: String,
+    before: String,
+    after: String,
+    by: String,
+}
+
+/// A status and *brist* in words: "Ej uppfyllt (allvarlig)".
+fn state_words(lang: Lang, (status, severity): (RequirementStatus, Option<Severity>)) -> String {
+    let status = word(lang, status.swedish(), status.english());
+    match severity {
+        Some(severity) => format!(
+            "{status} ({})",
+            word(lang, severity.swedish(), severity.english()).to_lowercase()
+        ),
+        None => status.to_owned(),
+    }
+}
 
 /// `GET /gaps`: the gap report for the whole organisation, an org unit (`?unit=`) or an objektsägare (`?owner=`),
 /// printable as it is.
@@ -567,6 +616,31 @@ pub async fn report_page(
         heatmap: Heatmap::new(themes.into_iter().map(|(_, name)| name).collect(), heatmap_rows),
         worst: worst.iter().map(|gap| gap_row(lang, gap, report.today)).collect(),
         gaps_total,
+        changes: report
+            .changes
+            .0
+            .iter()
+            .take(CHANGES_SHOWN)
+            .map(|change| ChangeRow {
+                when: crate::time::local(change.when),
+                system_id: change.system_id,
+                system: report
+                    .systems
+                    .iter()
+                    .find(|s| s.id == change.system_id)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
+                requirement: change.requirement_id.clone(),
+                before: state_words(lang, change.before),
+                after: state_words(lang, change.after),
+                by: change
+                    .by
+                    .and_then(|id| report.names.people.get(&id).cloned())
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        changes_total: report.changes.0.len(),
+        changes_more: report.changes.1,
         compare: report
             .then
             .as_ref()
