@@ -4,7 +4,6 @@
 
 use std::collections::BTreeSet;
 
-use lis_domain::aspect::{Aspect, Profile};
 use lis_store::demo::{DemoPlan, exempelkommun};
 use lis_store::entity::{classification, inventory_item, person, plan_action, requirement_status, shared_control};
 use lis_tests::{Backend, TestApp, on_both_databases};
@@ -29,13 +28,8 @@ async fn the_demo_has_classifications_statuses_shared_controls_and_actions(backe
     let systems: BTreeSet<i64> = statuses.iter().map(|s| s.system_id).collect();
     assert!(systems.len() > 20, "statuses on {} systems", systems.len());
     for system in &systems {
-        let levels = lis_store::levels::of_system(&app.db, *system).await.expect("levels");
-        let level = |aspect| {
-            levels
-                .get(&aspect)
-                .map_or(0, |row| u8::try_from(row.effective).expect("a level"))
-        };
-        let profile = Profile::new(level(Aspect::K), level(Aspect::R), level(Aspect::T), level(Aspect::S));
+        // The one reading of a system's levels that the requirements pages use too.
+        let profile = lis_store::levels::profile_of(&app.db, *system).await.expect("levels");
         let applicable: BTreeSet<&str> = catalog
             .applicable_in_use(&profile, &not_in_use)
             .into_iter()

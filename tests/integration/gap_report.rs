@@ -9,6 +9,7 @@ use lis_store::ChangeTransaction;
 use lis_store::audit::ChangeContext;
 use lis_store::inventory::{self, ItemFields};
 use lis_tests::{Backend, TestApp, on_both_databases};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::requirements::system_with;
 
@@ -228,6 +229,11 @@ async fn the_report_counts_coverage_gaps_and_overdue_per_unit_measure_and_owner(
         own_unit.body
     );
     assert!(own_unit.body.contains(&format!("<option value=\"{welfare}\"")));
+    assert!(
+        !own_unit
+            .body
+            .contains("<option value=\"\">Hela organisationen</option>")
+    );
     assert!(!own_unit.body.contains(&format!("<option value=\"{school}\"")));
     let below = app.get_as(&unit_it, &format!("/gaps?unit={welfare}")).await;
     assert_eq!(below.status, StatusCode::OK, "{}", below.body);
@@ -338,6 +344,46 @@ async fn the_report_counts_coverage_gaps_and_overdue_per_unit_measure_and_owner(
         )
         .await;
     assert_eq!(noted.status, StatusCode::SEE_OTHER, "{}", noted.body);
+    // The CISO assesses a demo system of someone else's after the cycle too.
+    let elsewhere = lis_store::entity::inventory_item::Entity::find()
+        .filter(lis_store::entity::inventory_item::Column::Name.eq("Digitala signeringslistor för läkemedel"))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("the demo's system")
+        .id;
+    let assessed = app
+        .post_form_as(
+            &ciso,
+            &format!("/items/{elsewhere}/requirements/LIS-5.1-01"),
+            &[("status", "delvis_uppfyllt"), ("severity", "mattlig")],
+        )
+        .await;
+    assert_eq!(assessed.status, StatusCode::SEE_OTHER, "{}", assessed.body);
+    // Six events since the cycle, five of them changes of status: reading six sees all, reading five leaves one.
+    let closed_at = lis_store::cycles::list(&app.db, organisation_id)
+        .await
+        .expect("cycles")
+        .into_iter()
+        .find(|c| c.id.to_string() == cycle)
+        .expect("the cycle")
+        .closed_at;
+    let everywhere = |_: i64| true;
+    let (all, more) = lis_store::gaps::status_changes_since(&app.db, organisation_id, closed_at, &everywhere, 6)
+        .await
+        .expect("changes");
+    assert_eq!((all.len(), more), (5, false));
+    assert_eq!(all[0].system_id, elsewhere, "the newest first");
+    let (latest, more) = lis_store::gaps::status_changes_since(&app.db, organisation_id, closed_at, &everywhere, 5)
+        .await
+        .expect("changes");
+    assert_eq!((latest.len(), more), (4, true));
+    let whole = app.get_as(&ciso, &format!("/gaps?compare={cycle}")).await;
+    assert!(
+        whole.body.contains("Visar 5 av 5.") && whole.body.contains(">Digitala signeringslistor för läkemedel</a>"),
+        "{}",
+        whole.body
+    );
     let compared = app
         .get_as(&owner, &format!("/gaps?owner={}&compare={cycle}", owner.person_id))
         .await;
@@ -346,6 +392,10 @@ async fn the_report_counts_coverage_gaps_and_overdue_per_unit_measure_and_owner(
         .find("<h2 id=\"changes\">Ändrat sedan Uppföljning 2026")
         .unwrap_or_else(|| panic!("the changes since the cycle: {}", compared.body))..];
     assert!(changes.contains("Visar 4 av 4."), "{changes}");
+    assert!(
+        !changes.contains("Digitala signeringslistor"),
+        "only the objektsägare's systems: {changes}"
+    );
     for requirement in &social_reqs[2..6] {
         let row = changes
             .split("<tr>")

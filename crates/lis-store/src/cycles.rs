@@ -43,14 +43,16 @@ fn back(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
-/// Closes a cycle named `name` with each system's counts as `tallies` gives them now. Refused with
-/// [`StoreError::Status`] when the name is missing or taken.
+/// Closes a cycle named `name` with each system's counts as `tallies` gives them, counted from `counted_at` on: that
+/// is when the cycle is closed, so that whatever is saved while the counting runs is later listed as changed since.
+/// Refused with [`StoreError::Status`] when the name is missing or taken.
 pub async fn close(
     txn: &DatabaseTransaction,
     ctx: &ChangeContext,
     organisation_id: i64,
     name: &str,
     tallies: &[(&SystemFacts, Tally)],
+    counted_at: chrono::DateTime<Utc>,
 ) -> Result<assessment_cycle::Model, StoreError> {
     let name = name.trim();
     if name.is_empty() {
@@ -73,7 +75,7 @@ pub async fn close(
         organisation_id: Set(organisation_id),
         name: Set(name.to_owned()),
         name_key: Set(name.to_lowercase()),
-        closed_at: Set(Utc::now()),
+        closed_at: Set(counted_at),
         closed_by_person_id: Set(person_id),
         ..Default::default()
     }

@@ -212,7 +212,9 @@ pub async fn statuses(
 pub struct StatusChange {
     /// When it was saved.
     pub when: chrono::DateTime<chrono::Utc>,
-    /// Who saved it, when a person did.
+    /// Who saved it, as the audit trail names the actor (`person:<id>`, `token:<id>`, …).
+    pub actor: String,
+    /// The person who saved it (for a token, the administrator who issued it).
     pub by: Option<i64>,
     /// The system.
     pub system_id: i64,
@@ -224,27 +226,58 @@ pub struct StatusChange {
     pub after: (RequirementStatus, Option<Severity>),
 }
 
-/// The changes of status or *brist* saved on the systems of organisation `organisation_id` after `since`, newest
-/// first, read from at most `limit` events of the audit trail (changes of other fields are left out), and whether
-/// the limit was reached (older changes may then be missing). A shared control's changes are not among them: its
-/// users inherit them without a saved status.
+/// Events of the audit trail read per statement by [`status_changes_since`].
+const CHANGES_PER_READ: u64 = 1_000;
+
+/// The changes of status or *brist* saved on the systems `in_scope` of organisation `organisation_id` after `since`,
+/// newest first (changes of other fields are left out), reading at most `most` events of the audit trail, and
+/// whether older events were left unread. A shared control's changes are not among them: its users inherit them
+/// without a saved status.
 pub async fn status_changes_since(
     db: &impl ConnectionTrait,
     organisation_id: i64,
     since: chrono::DateTime<chrono::Utc>,
-    limit: u64,
+    in_scope: &(dyn Fn(i64) -> bool + Sync),
+    most: u64,
 ) -> Result<(Vec<StatusChange>, bool), StoreError> {
     use crate::entity::audit_event::{Column as E, Entity as Events};
     use sea_orm::QueryOrder;
-    let events = Events::find()
-        .filter(E::OrganisationId.eq(organisation_id))
-        .filter(E::SubjectKind.eq("requirement_status"))
-        .filter(E::OccurredAt.gt(since))
-        .order_by_desc(E::Id)
-        .limit(limit)
-        .all(db)
-        .await?;
-    let reached = events.len() as u64 >= limit;
+    let events_before = |last: Option<i64>, limit: u64| {
+        let mut query = Events::find()
+            .filter(E::OrganisationId.eq(organisation_id))
+            .filter(E::SubjectKind.eq("requirement_status"))
+            .filter(E::OccurredAt.gt(since));
+        if let Some(last) = last {
+            query = query.filter(E::Id.lt(last));
+        }
+        query.order_by_desc(E::Id).limit(limit)
+    };
+    let mut changes = Vec::new();
+    let mut read = 0;
+    let mut last = None;
+    loop {
+        let limit = CHANGES_PER_READ.min(most - read);
+        if limit == 0 {
+            // Whether anything older is left unread.
+            let more = events_before(last, 1).one(db).await?.is_some();
+            return Ok((changes, more));
+        }
+        let events = events_before(last, limit).all(db).await?;
+        read += events.len() as u64;
+        last = events.last().map(|event| event.id);
+        let done = (events.len() as u64) < limit;
+        changes.extend(events.into_iter().filter_map(|event| {
+            let change = status_change(event)?;
+            in_scope(change.system_id).then_some(change)
+        }));
+        if done {
+            return Ok((changes, false));
+        }
+    }
+}
+
+/// The change an audit event of a requirement status records, unless it changed neither status nor *brist*.
+fn status_change(event: crate::entity::audit_event::Model) -> Option<StatusChange> {
     let state = |json: &serde_json::Value| {
         let status = json.get("status")?.as_str()?.parse::<RequirementStatus>().ok()?;
         let severity = json
@@ -253,30 +286,25 @@ pub async fn status_changes_since(
             .and_then(|s| s.parse::<Severity>().ok());
         Some((status, severity))
     };
-    let changes = events
-        .into_iter()
-        .filter_map(|event| {
-            let after_json = event.after.as_ref()?;
-            let after = state(after_json)?;
-            let before = event
-                .before
-                .as_ref()
-                .and_then(state)
-                .unwrap_or((RequirementStatus::EjBedomd, None));
-            if before == after {
-                return None;
-            }
-            Some(StatusChange {
-                when: event.occurred_at,
-                by: event.actor_person_id,
-                system_id: after_json.get("system")?.as_i64()?,
-                requirement_id: after_json.get("requirement")?.as_str()?.to_owned(),
-                before,
-                after,
-            })
-        })
-        .collect();
-    Ok((changes, reached))
+    let after_json = event.after.as_ref()?;
+    let after = state(after_json)?;
+    let before = event
+        .before
+        .as_ref()
+        .and_then(state)
+        .unwrap_or((RequirementStatus::EjBedomd, None));
+    if before == after {
+        return None;
+    }
+    Some(StatusChange {
+        when: event.occurred_at,
+        system_id: after_json.get("system")?.as_i64()?,
+        requirement_id: after_json.get("requirement")?.as_str()?.to_owned(),
+        actor: event.actor,
+        by: event.actor_person_id,
+        before,
+        after,
+    })
 }
 
 #[cfg(test)]

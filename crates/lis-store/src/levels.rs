@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Utc;
-use lis_domain::aspect::Aspect;
+use lis_domain::aspect::{Aspect, Profile};
 use lis_domain::inheritance::{Derived, Inventory, Levels, Override, OverrideReason, Source};
 use lis_domain::inventory::{ItemKind, RelationKind};
 use lis_domain::{AuditAction, SubjectRef};
@@ -598,6 +598,22 @@ pub async fn of_system(
         .into_iter()
         .filter_map(|row| Some((row.aspect.parse::<Aspect>().ok()?, row)))
         .collect())
+}
+
+/// A system's effective levels as a profile (0 where nothing is stored): what selects the requirements that apply.
+pub async fn profile_of(db: &impl ConnectionTrait, system_id: i64) -> Result<Profile, StoreError> {
+    let stored = of_system(db, system_id).await?;
+    let level = |aspect: Aspect| {
+        stored
+            .get(&aspect)
+            .map_or(0, |row| u8::try_from(row.effective).unwrap_or(0))
+    };
+    Ok(Profile::new(
+        level(Aspect::K),
+        level(Aspect::R),
+        level(Aspect::T),
+        level(Aspect::S),
+    ))
 }
 
 /// How many systems are at each level of each aspect: the overview's heatmap.

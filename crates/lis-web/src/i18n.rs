@@ -548,6 +548,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Inga bedömningar har ändrats sedan dess.",
         "No assessment has changed since then.",
     ),
+    (
+        "gaps_changes_none_read",
+        "Inga av de senaste ändringarna gäller urvalet; äldre finns i granskningsloggen.",
+        "None of the latest changes concern this scope; older ones are in the audit trail.",
+    ),
     ("gaps_changes_when", "Sparad", "Saved"),
     ("gaps_changes_before", "Före", "Before"),
     ("gaps_changes_after", "Efter", "After"),

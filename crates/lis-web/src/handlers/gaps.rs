@@ -306,7 +306,21 @@ pub(crate) async fn report(
     let owner = ReportParams::id(&params.owner).filter(|id| people.iter().any(|p| p.0 == *id));
     let own = owner.is_some() && owner == user.person_id();
     // A role limited to an org unit reads that unit's report: without a unit asked for, it is the scope.
-    let role_units = user.report_units();
+    // Units the visitor's roles are limited to, as they stand in the tree, the outermost of nested ones.
+    let granted: Vec<i64> = user
+        .report_units()
+        .into_iter()
+        .filter(|unit| tree.node(*unit).is_some())
+        .collect();
+    let role_units: Vec<i64> = granted
+        .iter()
+        .copied()
+        .filter(|unit| {
+            !granted
+                .iter()
+                .any(|other| other != unit && tree.subtree(*other).contains(unit))
+        })
+        .collect();
     let unit = ReportParams::id(&params.unit)
         .filter(|id| units.iter().any(|u| u.id == *id))
         .or_else(|| {
@@ -375,12 +389,15 @@ pub(crate) async fn report(
     };
     let changes = match &then {
         Some(then) => {
-            let (all, reached) =
-                lis_store::gaps::status_changes_since(&state.db, organisation_id, then.cycle.closed_at, CHANGES_READ)
-                    .await?;
             let in_scope: BTreeSet<i64> = systems.iter().map(|s| s.id).collect();
-            let scoped = all.into_iter().filter(|c| in_scope.contains(&c.system_id)).collect();
-            (scoped, reached)
+            lis_store::gaps::status_changes_since(
+                &state.db,
+                organisation_id,
+                then.cycle.closed_at,
+                &|system| in_scope.contains(&system),
+                CHANGES_READ,
+            )
+            .await?
         }
         None => (Vec::new(), false),
     };
@@ -462,6 +479,8 @@ struct ReportView {
     changes_total: usize,
     /// Whether older changes were left unread.
     changes_more: bool,
+    /// Whether the whole organisation is offered as a scope (not to those who read only their role's units).
+    offer_whole: bool,
     /// The cycle compared with: its name and when it was closed.
     compare: Option<(String, String)>,
     cycles: Vec<ChoiceView>,
@@ -471,8 +490,8 @@ struct ReportView {
 /// How many of the worst gaps the page lists; the files have them all.
 const WORST_SHOWN: usize = 50;
 
-/// How many events of the audit trail the comparison with a cycle reads for the changes since.
-const CHANGES_READ: u64 = 5_000;
+/// How many events of the audit trail the comparison with a cycle reads at most for the changes since.
+const CHANGES_READ: u64 = 20_000;
 
 /// How many of the changes since a cycle the page lists.
 const CHANGES_SHOWN: usize = 100;
@@ -633,14 +652,18 @@ pub async fn report_page(
                 requirement: change.requirement_id.clone(),
                 before: state_words(lang, change.before),
                 after: state_words(lang, change.after),
-                by: change
-                    .by
-                    .and_then(|id| report.names.people.get(&id).cloned())
-                    .unwrap_or_default(),
+                by: match change.actor.strip_prefix("token:") {
+                    Some(token) => format!("{} {token}", word(lang, "API-token", "API token")),
+                    None => change
+                        .by
+                        .and_then(|id| report.names.people.get(&id).cloned())
+                        .unwrap_or_default(),
+                },
             })
             .collect(),
         changes_total: report.changes.0.len(),
         changes_more: report.changes.1,
+        offer_whole: user.may(Action::View, Resource::WHOLE_GAP_REPORT) || user.report_units().is_empty(),
         compare: report
             .then
             .as_ref()
@@ -769,13 +792,23 @@ pub async fn close_cycle(
     user.1.check_csrf(sent.get("csrf_token").map_or("", String::as_str))?;
     let organisation_id = user.0.person.organisation_id;
     let name = sent.get("name").cloned().unwrap_or_default();
+    let counted_at = chrono::Utc::now();
     let (systems, analysis) = whole_analysis(&state, organisation_id).await?;
     let tallies: Vec<(&SystemFacts, Tally)> = systems
         .iter()
         .map(|system| (system, analysis.by_system.get(&system.id).copied().unwrap_or_default()))
         .collect();
     let txn = state.db.begin_change().await.map_err(lis_store::StoreError::from)?;
-    match lis_store::cycles::close(&txn, &user.change_context(), organisation_id, &name, &tallies).await {
+    match lis_store::cycles::close(
+        &txn,
+        &user.change_context(),
+        organisation_id,
+        &name,
+        &tallies,
+        counted_at,
+    )
+    .await
+    {
         Ok(cycle) => {
             txn.commit().await.map_err(lis_store::StoreError::from)?;
             Ok(axum::response::Redirect::to(&format!("/gaps?compare={}", cycle.id)).into_response())

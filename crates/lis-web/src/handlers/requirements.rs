@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use lis_domain::Action;
-use lis_domain::aspect::{Aspect, Profile};
+use lis_domain::aspect::Profile;
 use lis_domain::evidence::EvidenceProblem;
 use lis_domain::gap::{RequirementStatus, Severity, StatusRecord};
 use lis_domain::inventory::ItemKind;
@@ -27,18 +27,7 @@ use crate::{AppState, WebError};
 
 /// A system's effective levels as a profile of the catalogue (an aspect without a level is at 0).
 pub(crate) async fn system_profile(state: &AppState, system_id: i64) -> Result<Profile, WebError> {
-    let stored = lis_store::levels::of_system(&state.db, system_id).await?;
-    let level = |aspect: Aspect| {
-        stored
-            .get(&aspect)
-            .map_or(0, |row| u8::try_from(row.effective).unwrap_or(0))
-    };
-    Ok(Profile::new(
-        level(Aspect::K),
-        level(Aspect::R),
-        level(Aspect::T),
-        level(Aspect::S),
-    ))
+    Ok(lis_store::levels::profile_of(&state.db, system_id).await?)
 }
 
 /// How many requirements apply to `profile` in the organisation, the SoA's measures not in use left out.
