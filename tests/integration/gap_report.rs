@@ -248,6 +248,16 @@ async fn the_report_counts_coverage_gaps_and_overdue_per_unit_measure_and_owner(
             "{refused}"
         );
     }
+    // The API reads through the same report: the unit by default, the rest refused.
+    let api = app.get_as(&unit_it, "/api/v1/gaps").await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+    assert!(
+        api.body.contains("\"Sektor välfärd\"") && !api.body.contains("Sektor utbildning"),
+        "{}",
+        api.body
+    );
+    let api_elsewhere = app.get_as(&unit_it, &format!("/api/v1/gaps?unit={school}")).await;
+    assert_eq!(api_elsewhere.status, StatusCode::FORBIDDEN, "{}", api_elsewhere.body);
     let unit_csv = app.get_as_bytes(&unit_it, "/gaps/report.csv").await;
     let unit_text = String::from_utf8(unit_csv[3..].to_vec()).expect("utf-8");
     let tree = lis_store::organisation::org_tree(&app.db, organisation_id)
@@ -396,6 +406,24 @@ async fn the_report_counts_coverage_gaps_and_overdue_per_unit_measure_and_owner(
         !changes.contains("Digitala signeringslistor"),
         "only the objektsägare's systems: {changes}"
     );
+    // The API gives the same changes.
+    let api = app
+        .get_as(
+            &owner,
+            &format!("/api/v1/gaps?owner={}&compare={cycle}", owner.person_id),
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+    let summary: serde_json::Value = serde_json::from_str(&api.body).expect("json");
+    let listed = summary["changes"].as_array().expect("changes");
+    assert_eq!(listed.len(), 4, "{}", api.body);
+    assert_eq!(summary["changes_more"], false);
+    for change in listed {
+        assert_eq!(change["system"], social);
+        assert_eq!(change["status_before"], "ej_bedomd");
+        assert_eq!(change["status_after"], "uppfyllt");
+        assert_eq!(change["saved_by"], format!("person:{}", owner.person_id));
+    }
     for requirement in &social_reqs[2..6] {
         let row = changes
             .split("<tr>")

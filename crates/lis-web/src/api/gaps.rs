@@ -96,6 +96,31 @@ pub struct GapSummary {
     pub by_theme: Vec<GapPart>,
     /// Per measure of cybersäkerhetslagen 2 kap. 3 § (1–10).
     pub by_measure: Vec<GapPart>,
+    /// With a cycle compared with: each status or *brist* saved in the scope since it closed, newest first.
+    pub changes: Vec<GapChange>,
+    /// Whether older saves were left unread (they are in the audit trail).
+    pub changes_more: bool,
+}
+
+/// A status or *brist* saved on a system since the compared cycle closed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+pub struct GapChange {
+    /// When it was saved.
+    pub saved_at: chrono::DateTime<chrono::Utc>,
+    /// Who saved it, as the audit trail names the actor (`person:<id>`, `token:<id>`).
+    pub saved_by: String,
+    /// The system's id.
+    pub system: i64,
+    /// The requirement's id in the catalogue.
+    pub requirement: String,
+    /// The status before (`ej_bedomd` when nothing was recorded).
+    pub status_before: String,
+    /// The *brist* before, if any.
+    pub severity_before: Option<String>,
+    /// The status after.
+    pub status_after: String,
+    /// The *brist* after, if any.
+    pub severity_after: Option<String>,
 }
 
 /// The gap analysis, per org unit, objektsägare, theme and measure of cybersäkerhetslagen.
@@ -180,6 +205,22 @@ pub async fn summary(
         by_owner,
         by_theme,
         by_measure,
+        changes: report
+            .changes
+            .0
+            .iter()
+            .map(|change| GapChange {
+                saved_at: change.when,
+                saved_by: change.actor.clone(),
+                system: change.system_id,
+                requirement: change.requirement_id.clone(),
+                status_before: change.before.0.as_str().to_owned(),
+                severity_before: change.before.1.map(|s| s.as_str().to_owned()),
+                status_after: change.after.0.as_str().to_owned(),
+                severity_after: change.after.1.map(|s| s.as_str().to_owned()),
+            })
+            .collect(),
+        changes_more: report.changes.1,
     }))
 }
 

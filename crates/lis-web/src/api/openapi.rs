@@ -88,6 +88,7 @@ impl Modify for BearerToken {
         classification::SystemLevel,
         classification::InformationType,
         gaps::GapCounts,
+        gaps::GapChange,
         gaps::GapPart,
         gaps::GapSummary,
         gaps::RequirementState,
