@@ -281,6 +281,8 @@ pub(crate) struct Report {
     pub(crate) then: Option<Then>,
     /// The statuses saved in the scope since that cycle closed, newest first, and whether older ones were not read.
     pub(crate) changes: (Vec<lis_store::gaps::StatusChange>, bool),
+    /// Whether the visitor reads only the units their roles are limited to (not the whole organisation).
+    pub(crate) role_units_only: bool,
     pub(crate) cycles: Vec<lis_store::entity::assessment_cycle::Model>,
 }
 
@@ -321,12 +323,10 @@ pub(crate) async fn report(
                 .any(|other| other != unit && tree.subtree(*other).contains(unit))
         })
         .collect();
+    let role_units_only = !role_units.is_empty() && !user.may(Action::View, Resource::WHOLE_GAP_REPORT);
     let unit = ReportParams::id(&params.unit)
         .filter(|id| units.iter().any(|u| u.id == *id))
-        .or_else(|| {
-            let default_to_role_unit = !own && !user.may(Action::View, Resource::WHOLE_GAP_REPORT);
-            role_units.first().copied().filter(|_| default_to_role_unit)
-        });
+        .or_else(|| role_units.first().copied().filter(|_| role_units_only && !own));
     let in_role_unit = unit.is_some_and(|unit| {
         role_units
             .iter()
@@ -406,7 +406,7 @@ pub(crate) async fn report(
         people: people.iter().map(|(id, name, _)| (*id, name.clone())).collect(),
     };
     // Whoever reads only their role's units is offered only those as scopes.
-    let units = if own || role_units.is_empty() || user.may(Action::View, Resource::WHOLE_GAP_REPORT) {
+    let units = if own || !role_units_only {
         units
     } else {
         let inside: BTreeSet<i64> = role_units.iter().flat_map(|unit| tree.subtree(*unit)).collect();
@@ -435,6 +435,7 @@ pub(crate) async fn report(
         people,
         then,
         changes,
+        role_units_only,
         cycles,
     })
 }
@@ -663,7 +664,7 @@ pub async fn report_page(
             .collect(),
         changes_total: report.changes.0.len(),
         changes_more: report.changes.1,
-        offer_whole: user.may(Action::View, Resource::WHOLE_GAP_REPORT) || user.report_units().is_empty(),
+        offer_whole: !report.role_units_only,
         compare: report
             .then
             .as_ref()
