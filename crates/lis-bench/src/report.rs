@@ -950,10 +950,11 @@ fn notes(out: &mut String, run: &Run) {
             });
             notes.push(format!(
                 "**{} stalls on large statements.** One statement with {} bound parameters took {} against {} \
-                 with {}. sqlx 0.9.0, which sea-orm uses, does not set `TCP_NODELAY` on its sockets \
-                 ([transact-rs/sqlx#4335](https://github.com/transact-rs/sqlx/issues/4335), fixed upstream by #4336 \
-                 but not yet released): a message longer than the socket's first send buffer (about 16 kB) goes out \
-                 in two parts, and the second waits for the server's delayed acknowledgement, about 40 ms. \
+                 with {}. That is the wait of a socket without `TCP_NODELAY`: a message longer than the socket's \
+                 first send buffer (about 16 kB) goes out in two parts, and the second waits for the server's delayed \
+                 acknowledgement, about 40 ms. sqlx-core 0.9.0 dropped `TCP_NODELAY` \
+                 ([transact-rs/sqlx#4335](https://github.com/transact-rs/sqlx/issues/4335)) and LIS builds it \
+                 patched to set it again (`crates/vendor/README.md`), so this build does not have that patch. \
                  Statements that cost the pages such a wait: {}. The import's multi-row statements pay it too. A \
                  Unix socket (`?host=/var/run/postgresql` in the URL) has no such delay.{compared}",
                 report.label,

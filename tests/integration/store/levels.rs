@@ -1,5 +1,6 @@
 //! Stored levels after any sequence of changes equal the levels computed from scratch: recomputing only the affected
-//! systems, with the platforms' held maximum taken from what is stored, loses nothing. On both databases.
+//! systems, with the platforms' held maximum taken from what is stored, loses nothing. Both equal what the rules of
+//! `lis_domain::inheritance` give over everything read plainly. On both databases.
 
 use std::collections::BTreeSet;
 
@@ -7,11 +8,11 @@ use chrono::Utc;
 use lis_domain::Role;
 use lis_domain::aspect::Aspect;
 use lis_domain::classification::{Proposal, default_valid_until};
-use lis_domain::inheritance::OverrideReason;
+use lis_domain::inheritance::{Inventory, Override, OverrideReason, Source};
 use lis_domain::inventory::{ItemKind, RelationKind};
 use lis_store::audit::ChangeContext;
 use lis_store::classification::{self, Model};
-use lis_store::entity::system_level;
+use lis_store::entity::{inventory_relation, level_override, system_level};
 use lis_store::inventory::{self, ItemFields};
 use lis_store::{ChangeTransaction, DatabaseConnection};
 use lis_tests::{Backend, TestApp, on_both_databases};
@@ -254,7 +255,95 @@ async fn incremental_recomputation_equals_a_full_one_after_any_change(backend: B
             .expect("full");
         txn.commit().await.expect("commit");
         assert_eq!(snapshot(&app.db).await, incremental, "after step {step}");
+        assert_eq!(
+            from_the_rules(&app.db, &all_systems, &sets, &retired).await,
+            incremental,
+            "the rules over everything read plainly, after step {step}"
+        );
     }
+}
+
+/// The levels [`Inventory::compute`] gives over everything read plainly (every holding, every decided
+/// classification lifted in Rust by `approved_levels`, every override in force), as [`snapshot`] lists them: what
+/// the store, which has the database work out each system's maximum, must agree with.
+async fn from_the_rules(
+    db: &DatabaseConnection,
+    systems: &BTreeSet<i64>,
+    sets: &[i64],
+    retired: &BTreeSet<i64>,
+) -> Vec<(i64, String, i16, Option<i64>, i16, i16, String, Option<i64>, bool)> {
+    let in_use: BTreeSet<i64> = sets.iter().copied().filter(|set| !retired.contains(set)).collect();
+    let mut inventory = Inventory {
+        systems: systems.clone(),
+        information: lis_store::levels::approved_levels(db, &in_use).await.expect("levels"),
+        ..Inventory::default()
+    };
+    for relation in inventory_relation::Entity::find().all(db).await.expect("relations") {
+        let (from, to) = (relation.from_item_id, relation.to_item_id);
+        match relation.kind.as_str() {
+            "held_by" if in_use.contains(&from) => {
+                inventory.holds.entry(to).or_default().insert(from);
+            }
+            "runs_on" => {
+                inventory.runs_on.entry(from).or_default().insert(to);
+            }
+            _ => {}
+        }
+    }
+    for set in level_override::Entity::find().all(db).await.expect("overrides") {
+        if set.status == lis_store::levels::OVERRIDE_IN_FORCE {
+            let aspect: Aspect = set.aspect.parse().expect("aspect");
+            let reason: OverrideReason = set.reason.parse().expect("reason");
+            let level = |stored: i16| u8::try_from(stored).expect("level");
+            inventory.overrides.insert(
+                (set.system_id, aspect),
+                Override {
+                    level: level(set.level),
+                    reason,
+                    calculated_when_set: level(set.calculated_when_set),
+                },
+            );
+        }
+    }
+    let mut rows = Vec::new();
+    for (system, derived) in inventory.compute() {
+        // A system with nothing classified has no stored rows.
+        if derived
+            .values()
+            .all(|d| d.effective == 0 && d.source == Source::Nothing)
+        {
+            continue;
+        }
+        for (aspect, d) in derived {
+            let held = inventory
+                .holds
+                .get(&system)
+                .into_iter()
+                .flatten()
+                .filter_map(|info| Some((*inventory.information.get(info)?.get(&aspect)?, *info)))
+                .filter(|(level, _)| *level > 0)
+                .max_by_key(|(level, info)| (*level, std::cmp::Reverse(*info)));
+            let (kind, id) = match d.source {
+                Source::Nothing => ("nothing", None),
+                Source::Information { id } => ("information", Some(id)),
+                Source::RunsOnIt { id } => ("runs_on_it", Some(id)),
+                Source::Override { .. } => ("override", None),
+            };
+            rows.push((
+                system,
+                aspect.letter().to_string(),
+                held.map_or(0, |(level, _)| i16::from(level)),
+                held.map(|(_, info)| info),
+                i16::from(d.calculated),
+                i16::from(d.effective),
+                kind.to_owned(),
+                id,
+                d.review_override,
+            ));
+        }
+    }
+    rows.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    rows
 }
 
 on_both_databases!(incremental_recomputation_equals_a_full_one_after_any_change);
