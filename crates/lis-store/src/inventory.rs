@@ -668,13 +668,33 @@ pub async fn retire(
     Ok(retired)
 }
 
-/// The system whose levels a relation can move: the holder of an informationsmängd, or the platform of a system;
-/// none for an integration.
-fn moved_by(kind: RelationKind, to_id: i64) -> Option<i64> {
-    match kind {
-        RelationKind::HeldBy | RelationKind::RunsOn => Some(to_id),
-        RelationKind::IntegratesWith => None,
-    }
+/// The systems whose levels relations made or removed, each (kind, from, to), can move: the platform a system runs
+/// on, and the holder of an informationsmängd that passes a level on. One without a decided classification above
+/// level 0 passes nothing on, so holding it or ceasing to moves no level: an import of new, unclassified
+/// informationsmängder recomputes no system. An integration moves nothing.
+async fn systems_moved(
+    db: &impl ConnectionTrait,
+    relations: &[(RelationKind, i64, i64)],
+) -> Result<BTreeSet<i64>, StoreError> {
+    let held: BTreeSet<i64> = relations
+        .iter()
+        .filter(|(kind, ..)| *kind == RelationKind::HeldBy)
+        .map(|(_, information, _)| *information)
+        .collect();
+    let passing: BTreeSet<i64> = crate::levels::approved_levels(db, &held)
+        .await?
+        .into_iter()
+        .filter(|(_, levels)| levels.values().any(|level| *level > 0))
+        .map(|(information, _)| information)
+        .collect();
+    Ok(relations
+        .iter()
+        .filter_map(|&(kind, from, to)| match kind {
+            RelationKind::RunsOn => Some(to),
+            RelationKind::HeldBy => passing.contains(&from).then_some(to),
+            RelationKind::IntegratesWith => None,
+        })
+        .collect())
 }
 
 /// Whether `person_id` is named on `item`: objektsägare or förvaltningsledare of the förvaltningsobjekt (or of the
@@ -1193,7 +1213,7 @@ pub async fn relate(
         json!({ "kind": kind, "from": from_id, "from_name": from.name, "to": to_id, "to_name": to.name }),
     );
     audit::append(txn, ctx, change).await?;
-    let moved: BTreeSet<i64> = moved_by(kind, to_id).into_iter().collect();
+    let moved = systems_moved(txn, &[(kind, from_id, to_id)]).await?;
     crate::levels::recompute(txn, ctx, organisation_id, &moved, &BTreeSet::new()).await?;
     Ok(created)
 }
@@ -1355,7 +1375,7 @@ pub async fn relate_many(
         }
         audit::append_many(txn, ctx, changes).await?;
     }
-    let moved: BTreeSet<i64> = wanted.iter().filter_map(|(kind, _, to)| moved_by(*kind, *to)).collect();
+    let moved = systems_moved(txn, wanted).await?;
     crate::levels::recompute(txn, ctx, organisation_id, &moved, &BTreeSet::new()).await?;
     Ok(made)
 }
@@ -1395,13 +1415,10 @@ pub async fn unrelate(
         after: None,
     };
     audit::append(txn, ctx, change).await?;
-    let moved: BTreeSet<i64> = existing
-        .kind
-        .parse::<RelationKind>()
-        .ok()
-        .and_then(|kind| moved_by(kind, existing.to_item_id))
-        .into_iter()
-        .collect();
+    let moved = match existing.kind.parse::<RelationKind>() {
+        Ok(kind) => systems_moved(txn, &[(kind, existing.from_item_id, existing.to_item_id)]).await?,
+        Err(_) => BTreeSet::new(),
+    };
     crate::levels::recompute(txn, ctx, organisation_id, &moved, &BTreeSet::new()).await?;
     Ok(())
 }
