@@ -36,7 +36,7 @@ fn id_chunks(ids: &BTreeSet<i64>) -> Vec<Vec<i64>> {
 }
 
 /// Pairs (from, to) of relations of `kind` whose `from` (or, with `by_to`, whose `to`) is one of `ids`.
-async fn edges(
+pub(crate) async fn edges(
     db: &impl ConnectionTrait,
     kind: RelationKind,
     ids: &BTreeSet<i64>,

@@ -18,7 +18,7 @@ use serde_json::json;
 
 use crate::StoreError;
 use crate::audit::{self, Change, ChangeContext};
-use crate::entity::{inventory_relation, shared_control, shared_control_requirement, shared_control_use};
+use crate::entity::{shared_control, shared_control_requirement, shared_control_use};
 
 /// The longest name of a shared control.
 pub const NAME_MAX: usize = 200;
@@ -407,6 +407,30 @@ fn better(candidate: &StatusRecord, current: &StatusRecord) -> bool {
     (candidate.is_gap(), candidate.worst_first_rank()) < (current.is_gap(), current.worst_first_rank())
 }
 
+/// What runs on each platform (platform → the systems directly on it), as far as it passes a platform's shared
+/// controls on to `systems`: the runs-on chains from them down to the platforms below, read a layer at a time. A
+/// page about a few systems reads a few relations, not every runs-on relation of the organisation.
+async fn platforms_below(
+    db: &impl ConnectionTrait,
+    systems: &HashSet<i64>,
+) -> Result<HashMap<i64, Vec<i64>>, StoreError> {
+    let mut runs_on_it: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut seen: BTreeSet<i64> = systems.iter().copied().collect();
+    let mut frontier = seen.clone();
+    while !frontier.is_empty() {
+        let found = crate::levels::edges(db, RelationKind::RunsOn, &frontier, false).await?;
+        frontier = found
+            .iter()
+            .map(|(_, platform)| *platform)
+            .filter(|platform| seen.insert(*platform))
+            .collect();
+        for (system, platform) in found {
+            runs_on_it.entry(platform).or_default().push(system);
+        }
+    }
+    Ok(runs_on_it)
+}
+
 /// What the shared controls in use give `system_ids`: by system and requirement, the best status among the shared
 /// controls linked to the system or to a platform it runs on (directly or further down).
 pub async fn inherited(
@@ -445,20 +469,7 @@ pub async fn inherited(
     {
         users.entry(control).or_default().push(system);
     }
-    // What runs on each platform, to pass a platform's shared controls on to the systems on it.
-    let mut runs_on_it: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (system, platform) in inventory_relation::Entity::find()
-        .select_only()
-        .column(inventory_relation::Column::FromItemId)
-        .column(inventory_relation::Column::ToItemId)
-        .filter(inventory_relation::Column::OrganisationId.eq(organisation_id))
-        .filter(inventory_relation::Column::Kind.eq(RelationKind::RunsOn.as_str()))
-        .into_tuple::<(i64, i64)>()
-        .all(db)
-        .await?
-    {
-        runs_on_it.entry(platform).or_default().push(system);
-    }
+    let runs_on_it = platforms_below(db, &wanted).await?;
     for control in &controls {
         let (Some(linked), Some(met)) = (users.get(&control.id), requirements.get(&control.id)) else {
             continue;
