@@ -396,6 +396,75 @@ async fn mina_brister_lists_an_owners_gaps_worst_first(backend: Backend) {
     );
 }
 
+/// The gaps a page of "Mina brister" offers to choose, in the order listed (`system:requirement`).
+fn gaps_listed(body: &str) -> Vec<String> {
+    body.split("name=\"gap\" value=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+async fn mina_brister_lists_many_gaps_a_page_at_a_time(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let ciso = app.sign_in_as(Some(Role::Ciso)).await;
+    let owner = app.sign_in_as(None).await;
+    let catalog = lis_catalog::shipped().expect("the shipped catalogue");
+    let organisation_id = app.organisation_id().await;
+    let not_in_use = lis_store::soa::controls_not_in_use(&app.db, organisation_id)
+        .await
+        .expect("soa");
+    // Systems with nothing assessed, until their gaps fill more than a page.
+    let (mut systems, mut expected) = (0, 0);
+    for levels in [[3, 3, 3, 3], [3, 3, 3, 2], [3, 3, 2, 3], [3, 2, 3, 3]] {
+        if expected > lis_web::MY_GAPS_PER_PAGE {
+            break;
+        }
+        managed_system_at(&app, ciso.person_id, levels, Some(owner.person_id)).await;
+        let [k, r, t, s] = levels;
+        expected += catalog.applicable_in_use(&Profile::new(k, r, t, s), &not_in_use).len();
+        systems += 1;
+    }
+    assert!(expected > lis_web::MY_GAPS_PER_PAGE, "{expected} gaps");
+
+    let first = app.get_as(&owner, "/mine/gaps").await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert!(
+        first.body.contains(&format!("{expected} brister i {systems} system"))
+            && first.body.contains(&format!("visas 1–{}", lis_web::MY_GAPS_PER_PAGE))
+            && first.body.contains("href=\"&#x2f;mine&#x2f;gaps?page=2\" rel=\"next\"")
+            && !first.body.contains("rel=\"prev\""),
+        "{}",
+        first.body
+    );
+    // Every gap once, page after page, the counts always of the whole.
+    let mut listed = gaps_listed(&first.body);
+    assert_eq!(listed.len(), lis_web::MY_GAPS_PER_PAGE);
+    let mut page = 2;
+    loop {
+        let next = app.get_as(&owner, &format!("/mine/gaps?page={page}")).await;
+        assert_eq!(next.status, StatusCode::OK, "{}", next.body);
+        assert!(next.body.contains(&format!("{expected} brister i {systems} system")));
+        let previous = format!("href=\"&#x2f;mine&#x2f;gaps?page={}\" rel=\"prev\"", page - 1);
+        assert!(next.body.contains(&previous), "{}", next.body);
+        listed.extend(gaps_listed(&next.body));
+        if !next.body.contains("rel=\"next\"") {
+            break;
+        }
+        page += 1;
+    }
+    let distinct: BTreeSet<&String> = listed.iter().collect();
+    assert_eq!((listed.len(), distinct.len()), (expected, expected));
+    // A page past the last, or one that does not parse, shows the last or the first.
+    let beyond = app.get_as(&owner, "/mine/gaps?page=999").await;
+    assert_eq!(
+        gaps_listed(&beyond.body),
+        listed[(page - 1) * lis_web::MY_GAPS_PER_PAGE..].to_vec()
+    );
+    let garbled = app.get_as(&owner, "/mine/gaps?page=x").await;
+    assert_eq!(gaps_listed(&garbled.body), listed[..lis_web::MY_GAPS_PER_PAGE].to_vec());
+}
+
 async fn many_gaps_get_one_status_at_once_or_none(backend: Backend) {
     let app = TestApp::demo(backend).await;
     let ciso = app.sign_in_as(Some(Role::Ciso)).await;
@@ -495,6 +564,7 @@ async fn many_gaps_get_one_status_at_once_or_none(backend: Backend) {
 on_both_databases!(
     many_gaps_get_one_status_at_once_or_none,
     mina_brister_lists_an_owners_gaps_worst_first,
+    mina_brister_lists_many_gaps_a_page_at_a_time,
     a_system_shows_the_requirements_its_levels_select_and_why,
     an_assessment_is_recorded_refused_when_bad_and_kept_when_the_requirement_stops_applying,
 );

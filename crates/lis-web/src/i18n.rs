@@ -447,6 +447,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "The requirements your systems must meet that are not met, not assessed, or met with a shortcoming, the most serious first. The systems are those where you are objektsägare, förvaltningsledare or systemförvaltare.",
     ),
     ("gaps_count", "brister i", "gaps in"),
+    ("gaps_shown", "visas", "shown"),
+    ("gaps_pages", "Sidor med brister", "Pages of gaps"),
     ("gaps_systems", "system", "systems"),
     ("gaps_overdue", "försenade", "overdue"),
     ("gaps_overdue_tag", "försenad", "overdue"),

@@ -24,6 +24,7 @@ pub mod time;
 pub use api::openapi_json;
 pub use error::{FieldError, WebError};
 pub use handlers::auth::DEMO_ISSUER;
+pub use handlers::gaps::MY_GAPS_PER_PAGE;
 pub use router::{RouteEntry, route_table, router};
 pub use state::{App, AppState, WebConfig};
 pub use templates::Templates;

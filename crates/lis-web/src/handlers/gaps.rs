@@ -122,14 +122,36 @@ fn severity_labels(lang: Lang) -> Vec<&'static str> {
 #[derive(Serialize)]
 struct MyGapsView {
     systems: usize,
+    /// All the gaps, and the place of the first and last shown on this page among them (from 1).
+    total: usize,
+    first: usize,
+    last: usize,
     gaps: Vec<GapRow>,
     by_severity: Vec<(String, u64)>,
     overdue: u64,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+/// Gaps listed per page of "Mina brister": an objektsägare of many systems may have thousands.
+pub const MY_GAPS_PER_PAGE: usize = 200;
+
+/// Which page of "Mina brister" to show (`?page=`, from 1); anything that does not parse shows the first.
+#[derive(Debug, Default, Deserialize)]
+pub struct MyGapsParams {
+    #[serde(default)]
+    page: String,
 }
 
 /// `GET /mine/gaps` ("Mina brister"): the gaps of every system the visitor is named on (as objektsägare,
-/// förvaltningsledare or systemförvaltare), the worst first: by *brist*, then by how far from met.
-pub async fn my_gaps(State(state): State<AppState>, user: CurrentUser, env: PageEnv) -> Result<Response, WebError> {
+/// förvaltningsledare or systemförvaltare), the worst first: by *brist*, then by how far from met; counted whole,
+/// listed [`MY_GAPS_PER_PAGE`] at a time.
+pub async fn my_gaps(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    env: PageEnv,
+    Query(params): Query<MyGapsParams>,
+) -> Result<Response, WebError> {
     user.authorize(&state, Action::View, Resource::OwnAccount).await?;
     let organisation_id = user.0.person.organisation_id;
     let mine: Vec<i64> = lis_store::inventory::mine(&state.db, organisation_id, user.0.person.id)
@@ -145,9 +167,23 @@ pub async fn my_gaps(State(state): State<AppState>, user: CurrentUser, env: Page
     let today = crate::time::today();
     let tally = lis_reports::gaps::analyse(&state.catalog, &not_in_use, &systems, &statuses, today).whole;
     let gaps = lis_reports::gaps::gaps(&state.catalog, &not_in_use, &systems, &statuses);
+    let pages = gaps.len().div_ceil(MY_GAPS_PER_PAGE).max(1);
+    let page = params.page.trim().parse::<usize>().unwrap_or(1).clamp(1, pages);
+    let skipped = (page - 1) * MY_GAPS_PER_PAGE;
+    let shown: Vec<GapRow> = gaps
+        .iter()
+        .skip(skipped)
+        .take(MY_GAPS_PER_PAGE)
+        .map(|gap| gap_row(env.lang, gap, today))
+        .collect();
     let view = MyGapsView {
         systems: systems.len(),
-        gaps: gaps.iter().map(|gap| gap_row(env.lang, gap, today)).collect(),
+        total: gaps.len(),
+        first: skipped + 1,
+        last: skipped + shown.len(),
+        gaps: shown,
+        previous: (page > 1).then(|| format!("/mine/gaps?page={}", page - 1)),
+        next: (page < pages).then(|| format!("/mine/gaps?page={}", page + 1)),
         by_severity: severity_labels(env.lang)
             .into_iter()
             .zip(tally.by_severity)
