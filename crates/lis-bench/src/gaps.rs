@@ -680,7 +680,11 @@ pub async fn measure(
             name: format!("Mina brister of an objektsägare of {owned} systems"),
             uri: "/mine/gaps".to_owned(),
             target: Some(MY_GAPS_TARGET),
-            note: format!("{} gaps", crate::report::count(u64::try_from(owners_gaps).unwrap_or(0))),
+            note: format!(
+                "{} gaps, the first {} listed",
+                crate::report::count(u64::try_from(owners_gaps).unwrap_or(0)),
+                lis_web::MY_GAPS_PER_PAGE
+            ),
         },
         warm_up,
         repeats,
