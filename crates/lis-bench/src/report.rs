@@ -609,8 +609,9 @@ fn gaps_section(out: &mut String, g: &crate::gaps::GapsResult) {
          every row is read, and **checked to agree with LIS before it is timed** (the benchmark stops if not): the \
          report's floor gives the tallies per org unit, objektsägare and control theme, which must equal LIS's \
          whole, heatmap cells and per-owner figures; *Mina brister*'s gives every gap of the objektsägare, as many as \
-         LIS counts (its page ranks them all, counts them and lists the first {} worst). The catalogue lives in files, not in the database, so the statements carry it inline, one row per \
-         requirement with its theme, aspects and rule (as SQL). The report's floor computes the tallies only; the \
+         LIS counts (its page ranks them all, counts them and lists the first {} worst). The catalogue lives in \
+         files, not in the database, so the statements carry it inline, one row per requirement with its theme, \
+         aspects and rule (as SQL). The report's floor computes the tallies only; the \
          page also ranks the 50 worst gaps, counts per measure of cybersäkerhetslagen and draws the heatmap, so the \
          floor is lower than a statement doing all of it. The change's floor is one `UPDATE` of the control's row, \
          committed on its own: `{}`.\n",

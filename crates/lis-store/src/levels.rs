@@ -36,7 +36,7 @@ fn id_chunks(ids: &BTreeSet<i64>) -> Vec<Vec<i64>> {
 }
 
 /// Pairs (from, to) of relations of `kind` whose `from` (or, with `by_to`, whose `to`) is one of `ids`.
-pub(crate) async fn edges(
+async fn edges(
     db: &impl ConnectionTrait,
     kind: RelationKind,
     ids: &BTreeSet<i64>,
@@ -61,6 +61,28 @@ pub(crate) async fn edges(
         );
     }
     Ok(found)
+}
+
+/// The runs-on graph below `start`, read a layer at a time: `start` with every platform its systems run on,
+/// directly or further down, and the (system, platform) relations walked to reach them.
+pub(crate) async fn runs_on_below(
+    db: &impl ConnectionTrait,
+    start: &BTreeSet<i64>,
+) -> Result<(BTreeSet<i64>, BTreeSet<(i64, i64)>), StoreError> {
+    let mut runs_on = BTreeSet::new();
+    let mut seen = start.clone();
+    let mut frontier = start.clone();
+    while !frontier.is_empty() {
+        let found = edges(db, RelationKind::RunsOn, &frontier, false).await?;
+        frontier = found
+            .iter()
+            .map(|(_, to)| *to)
+            .filter(|to| !seen.contains(to))
+            .collect();
+        seen.extend(frontier.iter().copied());
+        runs_on.extend(found);
+    }
+    Ok((seen, runs_on))
 }
 
 /// Which of `ids` are records of `kind` in use.
@@ -375,19 +397,7 @@ pub async fn recompute(
             .map(|(_, s)| s),
     );
     // Down the runs-on graph: every platform below a changed system may move.
-    let mut runs_on: BTreeSet<(i64, i64)> = BTreeSet::new();
-    let mut seen = start.clone();
-    let mut frontier = start.clone();
-    while !frontier.is_empty() {
-        let found = edges(txn, RelationKind::RunsOn, &frontier, false).await?;
-        frontier = found
-            .iter()
-            .map(|(_, to)| *to)
-            .filter(|to| !seen.contains(to))
-            .collect();
-        seen.extend(frontier.iter().copied());
-        runs_on.extend(found);
-    }
+    let (seen, runs_on) = runs_on_below(txn, &start).await?;
     let affected = in_use(txn, ItemKind::System, &seen).await?;
     if affected.is_empty() {
         return Ok(0);

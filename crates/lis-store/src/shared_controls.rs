@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::Utc;
 use lis_domain::gap::{RequirementStatus, StatusProblem, StatusRecord};
-use lis_domain::inventory::{ItemKind, RelationKind};
+use lis_domain::inventory::ItemKind;
 use lis_domain::{AuditAction, SubjectRef};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait,
@@ -407,30 +407,6 @@ fn better(candidate: &StatusRecord, current: &StatusRecord) -> bool {
     (candidate.is_gap(), candidate.worst_first_rank()) < (current.is_gap(), current.worst_first_rank())
 }
 
-/// What runs on each platform (platform → the systems directly on it), as far as it passes a platform's shared
-/// controls on to `systems`: the runs-on chains from them down to the platforms below, read a layer at a time. A
-/// page about a few systems reads a few relations, not every runs-on relation of the organisation.
-async fn platforms_below(
-    db: &impl ConnectionTrait,
-    systems: &HashSet<i64>,
-) -> Result<HashMap<i64, Vec<i64>>, StoreError> {
-    let mut runs_on_it: HashMap<i64, Vec<i64>> = HashMap::new();
-    let mut seen: BTreeSet<i64> = systems.iter().copied().collect();
-    let mut frontier = seen.clone();
-    while !frontier.is_empty() {
-        let found = crate::levels::edges(db, RelationKind::RunsOn, &frontier, false).await?;
-        frontier = found
-            .iter()
-            .map(|(_, platform)| *platform)
-            .filter(|platform| seen.insert(*platform))
-            .collect();
-        for (system, platform) in found {
-            runs_on_it.entry(platform).or_default().push(system);
-        }
-    }
-    Ok(runs_on_it)
-}
-
 /// What the shared controls in use give `system_ids`: by system and requirement, the best status among the shared
 /// controls linked to the system or to a platform it runs on (directly or further down).
 pub async fn inherited(
@@ -469,7 +445,13 @@ pub async fn inherited(
     {
         users.entry(control).or_default().push(system);
     }
-    let runs_on_it = platforms_below(db, &wanted).await?;
+    // What runs on each platform, as far as it passes a platform's shared controls on to the systems asked about:
+    // their runs-on chains down to the platforms below, not every runs-on relation of the organisation.
+    let start: BTreeSet<i64> = wanted.iter().copied().collect();
+    let mut runs_on_it: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (system, platform) in crate::levels::runs_on_below(db, &start).await?.1 {
+        runs_on_it.entry(platform).or_default().push(system);
+    }
     for control in &controls {
         let (Some(linked), Some(met)) = (users.get(&control.id), requirements.get(&control.id)) else {
             continue;
