@@ -23,6 +23,7 @@ mod m20261126_000014_assessment_cycles;
 mod m20261126_000015_evidence_files;
 mod m20261126_000016_responsible;
 mod m20261126_000017_people_indexes;
+mod m20261126_000018_level_tops;
 
 /// The list of LIS's migrations, oldest first.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000015_evidence_files::Migration),
             Box::new(m20261126_000016_responsible::Migration),
             Box::new(m20261126_000017_people_indexes::Migration),
+            Box::new(m20261126_000018_level_tops::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use serde::Serialize;
 
 use crate::aspect::Aspect;
+use crate::held::HeldTop;
 
 crate::inventory::vocabulary! {
     /// Why an objektsägare sets a system's level other than the calculated one.
@@ -93,6 +94,21 @@ pub struct Inventory {
     pub runs_on: BTreeMap<i64, BTreeSet<i64>>,
     /// Overrides, by system and aspect.
     pub overrides: BTreeMap<(i64, Aspect), Override>,
+    /// For platforms whose tenants are not all in `runs_on`: the top of what runs on them as it stood, per aspect,
+    /// followed with the new levels of the tenants that are in `runs_on` ([`HeldTop::after_change`]).
+    pub runs_on_it: BTreeMap<(i64, Aspect), HeldTop>,
+}
+
+/// What runs on the systems [`Inventory::recompute`] computed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunsOnIt {
+    /// The top of what runs on each system, per aspect (for a system whose top was followed but could not be, the
+    /// top of the tenants in `runs_on` alone).
+    pub tops: BTreeMap<(i64, Aspect), HeldTop>,
+    /// The systems whose top in [`Inventory::runs_on_it`] could not be followed: a tenant that decided fell and the
+    /// runner-up is not known. Their levels are not to be trusted until their tenants are given and they, and the
+    /// platforms below them, are computed again.
+    pub unfollowed: BTreeSet<i64>,
 }
 
 impl Inventory {
@@ -135,7 +151,40 @@ impl Inventory {
         order
     }
 
-    fn derive(&self, system: i64, aspect: Aspect, levels: &Levels, tenants: &BTreeMap<i64, Vec<i64>>) -> Derived {
+    /// The tenants of `system` given in `runs_on`, with their effective levels for `aspect`.
+    fn given_tenants<'a>(
+        system: i64,
+        aspect: Aspect,
+        levels: &'a Levels,
+        tenants: &'a BTreeMap<i64, Vec<i64>>,
+    ) -> impl Iterator<Item = (i64, u8)> + 'a {
+        tenants.get(&system).into_iter().flatten().map(move |tenant| {
+            let level = levels
+                .get(tenant)
+                .and_then(|l| l.get(&aspect))
+                .map_or(0, |d| d.effective);
+            (*tenant, level)
+        })
+    }
+
+    /// The top of what runs on `system` for `aspect`: its stored top followed with the tenants given, or the top of
+    /// the tenants given; `None` when the stored top cannot be followed.
+    fn tenant_top(
+        &self,
+        system: i64,
+        aspect: Aspect,
+        levels: &Levels,
+        tenants: &BTreeMap<i64, Vec<i64>>,
+    ) -> Option<HeldTop> {
+        let mut given = Self::given_tenants(system, aspect, levels, tenants);
+        match self.runs_on_it.get(&(system, aspect)) {
+            Some(stored) => given.try_fold(*stored, |top, (tenant, level)| top.after_change(tenant, level)),
+            None => Some(HeldTop::of(given)),
+        }
+    }
+
+    /// A system's level for `aspect` from what it holds, what runs on it (`runs_on_it`) and its override.
+    fn derive(&self, system: i64, aspect: Aspect, runs_on_it: HeldTop) -> Derived {
         let mut calculated = 0;
         let mut source = Source::Nothing;
         for info in self.holds.get(&system).into_iter().flatten() {
@@ -150,15 +199,9 @@ impl Inventory {
                 source = Source::Information { id: *info };
             }
         }
-        for tenant in tenants.get(&system).into_iter().flatten().copied() {
-            let level = levels
-                .get(&tenant)
-                .and_then(|l| l.get(&aspect))
-                .map_or(0, |d| d.effective);
-            if level > calculated {
-                calculated = level;
-                source = Source::RunsOnIt { id: tenant };
-            }
+        if let Some(tenant) = runs_on_it.best.id.filter(|_| runs_on_it.best.level > calculated) {
+            calculated = runs_on_it.best.level;
+            source = Source::RunsOnIt { id: tenant };
         }
         match self.overrides.get(&(system, aspect)) {
             Some(set) => Derived {
@@ -183,18 +226,25 @@ impl Inventory {
         levels
     }
 
-    /// Recomputes `systems` in `levels`, in place, reading the others' levels as they stand. Giving
-    /// [`Inventory::affected_by`] of a change gives the same result as [`Inventory::compute`].
-    pub fn recompute(&self, systems: &BTreeSet<i64>, levels: &mut Levels) {
+    /// Recomputes `systems` in `levels`, in place, reading the others' levels as they stand, and returns what runs
+    /// on them. Giving [`Inventory::affected_by`] of a change gives the same result as [`Inventory::compute`].
+    pub fn recompute(&self, systems: &BTreeSet<i64>, levels: &mut Levels) -> RunsOnIt {
         let tenants = self.tenants();
+        let mut found = RunsOnIt::default();
         for system in self.tenants_first(systems, &tenants) {
-            let derived: BTreeMap<Aspect, Derived> = Aspect::ALL
-                .into_iter()
-                .map(|aspect| (aspect, self.derive(system, aspect, levels, &tenants)))
-                .collect();
+            let mut derived = BTreeMap::new();
+            for aspect in Aspect::ALL {
+                let top = self.tenant_top(system, aspect, levels, &tenants).unwrap_or_else(|| {
+                    found.unfollowed.insert(system);
+                    HeldTop::of(Self::given_tenants(system, aspect, levels, &tenants))
+                });
+                derived.insert(aspect, self.derive(system, aspect, top));
+                found.tops.insert((system, aspect), top);
+            }
             levels.insert(system, derived);
         }
         levels.retain(|system, _| self.systems.contains(system));
+        found
     }
 
     /// The systems whose levels a change to `systems` (their holdings, overrides or what they run on) or to the
@@ -234,6 +284,7 @@ mod tests {
             holds: BTreeMap::from([(1, BTreeSet::from([100, 101])), (2, BTreeSet::from([101]))]),
             runs_on: BTreeMap::from([(1, BTreeSet::from([10])), (2, BTreeSet::from([10]))]),
             overrides: BTreeMap::new(),
+            runs_on_it: BTreeMap::new(),
         };
         let levels = inventory.compute();
         assert_eq!(levels[&1][&Aspect::K].effective, 3);
@@ -260,6 +311,7 @@ mod tests {
                     calculated_when_set: 1,
                 },
             )]),
+            runs_on_it: BTreeMap::new(),
         };
         let derived = &inventory.compute()[&1][&Aspect::K];
         assert_eq!(

@@ -11,6 +11,7 @@ pub mod authz;
 pub mod classification;
 pub mod evidence;
 pub mod gap;
+pub mod held;
 pub mod inheritance;
 pub mod inventory;
 pub mod law;

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use lis_domain::aspect::Aspect;
-use lis_domain::inheritance::{Inventory, Override, OverrideReason};
+use lis_domain::inheritance::{Inventory, Levels, Override, OverrideReason};
 use lis_domain::inventory::cycle_through;
 use proptest::prelude::*;
 
@@ -177,6 +177,56 @@ proptest! {
             let affected = inventory.affected_by(&systems, &information);
             inventory.recompute(&affected, &mut levels);
             prop_assert_eq!(&levels, &inventory.compute(), "after {:?}", change);
+        }
+    }
+
+    #[test]
+    fn following_what_runs_on_platforms_equals_computing_everything(
+        mut inventory in inventory(),
+        changes in prop::collection::vec(change(), 1..8),
+    ) {
+        let mut levels = Levels::new();
+        let mut tops = inventory.recompute(&inventory.systems.clone(), &mut levels).tops;
+        for change in &changes {
+            let (systems, information) = apply(&mut inventory, change);
+            let affected = inventory.affected_by(&systems, &information);
+            // As the store does it: the tenants outside `affected` are not given; a platform's stored top stands in
+            // for them, except on the systems named, the platforms they run on, and any whose top cannot be followed.
+            let mut read_all: BTreeSet<i64> = systems.clone();
+            for system in &systems {
+                read_all.extend(inventory.runs_on.get(system).into_iter().flatten().copied());
+            }
+            let found = loop {
+                let mut partial = inventory.clone();
+                partial.runs_on = BTreeMap::new();
+                for (tenant, platform) in edges(&inventory) {
+                    if affected.contains(&tenant) || read_all.contains(&platform) {
+                        partial.runs_on.entry(tenant).or_default().insert(platform);
+                    }
+                }
+                partial.runs_on_it = tops
+                    .iter()
+                    .filter(|((system, _), _)| affected.contains(system) && !read_all.contains(system))
+                    .map(|(key, top)| (*key, *top))
+                    .collect();
+                let mut next = levels.clone();
+                let found = partial.recompute(&affected, &mut next);
+                if found.unfollowed.is_empty() {
+                    levels = next;
+                    break found;
+                }
+                read_all.extend(found.unfollowed);
+            };
+            tops.extend(found.tops);
+            let mut everything = Levels::new();
+            let full = inventory.recompute(&inventory.systems.clone(), &mut everything).tops;
+            prop_assert_eq!(&levels, &everything, "after {:?}", change);
+            for (key, top) in &tops {
+                prop_assert_eq!(top.best, full[key].best, "the best on {:?} after {:?}", key, change);
+                if let Some(second) = top.second {
+                    prop_assert_eq!(Some(second), full[key].second, "the runner-up on {:?} after {:?}", key, change);
+                }
+            }
         }
     }
 

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Utc;
 use lis_domain::aspect::{Aspect, Profile};
+use lis_domain::held::{HeldTop, Ranked};
 use lis_domain::inheritance::{Derived, Inventory, Levels, Override, OverrideReason, Source};
 use lis_domain::inventory::{ItemKind, RelationKind};
 use lis_domain::{AuditAction, SubjectRef};
@@ -258,8 +259,8 @@ async fn stored_rows(db: &impl ConnectionTrait, systems: &BTreeSet<i64>) -> Resu
 /// Stored rows by system and aspect.
 type StoredRows = BTreeMap<i64, BTreeMap<Aspect, system_level::Model>>;
 
-/// The maximum over what a system itself holds, per aspect: (level, the first informationsmängd at it).
-type Held = BTreeMap<i64, BTreeMap<Aspect, (u8, Option<i64>)>>;
+/// The top of what each system itself holds, per aspect.
+type Held = BTreeMap<i64, BTreeMap<Aspect, HeldTop>>;
 
 /// The effective levels of systems outside the recomputation, which only their platforms read: the one column
 /// that matters, since a platform may carry thousands.
@@ -292,21 +293,25 @@ async fn tenant_levels(db: &impl ConnectionTrait, systems: &BTreeSet<i64>) -> Re
     Ok(levels)
 }
 
-/// What the platforms among `affected` take from the systems running on them that are outside the recomputation:
-/// those systems, their runs-on edges to `affected`, and their effective levels. For each platform and aspect only
-/// the highest level and the first system (by id) at it matter, and that is what one grouped statement per chunk
-/// of platforms returns, instead of every tenant's levels (a platform may carry thousands). When the recomputation
-/// is too large to name in one statement, every tenant is read instead.
+/// What `platforms` take from the systems running on them that are outside the recomputation (`affected`): those
+/// systems, their runs-on edges to `platforms`, and their effective levels. For each platform and aspect only the
+/// highest level and the first system (by id) at it matter, and that is what one grouped statement per chunk of
+/// platforms returns, instead of every tenant's levels (a platform may carry thousands). When the recomputation is
+/// too large to name in one statement, every tenant is read instead.
 async fn outside_tenants(
     db: &impl ConnectionTrait,
+    platforms: &BTreeSet<i64>,
     affected: &BTreeSet<i64>,
 ) -> Result<(BTreeSet<i64>, Vec<(i64, i64)>, Levels), StoreError> {
     use inventory_item::Column as I;
     use inventory_relation::Column as R;
     use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
     use system_level::Column as L;
+    if platforms.is_empty() {
+        return Ok((BTreeSet::new(), Vec::new(), Levels::new()));
+    }
     if affected.len() > IDS_PER_STATEMENT / 2 {
-        let tenant_edges = edges(db, RelationKind::RunsOn, affected, true).await?;
+        let tenant_edges = edges(db, RelationKind::RunsOn, platforms, true).await?;
         let outside: BTreeSet<i64> = tenant_edges
             .iter()
             .map(|(tenant, _)| *tenant)
@@ -319,7 +324,7 @@ async fn outside_tenants(
     let mut outside = BTreeSet::new();
     let mut tenant_edges = Vec::new();
     let mut levels = Levels::new();
-    for chunk in id_chunks(affected) {
+    for chunk in id_chunks(platforms) {
         let mut query = Query::select();
         query
             .column((inventory_relation::Entity, R::ToItemId))
@@ -372,11 +377,71 @@ async fn outside_tenants(
     Ok((outside, tenant_edges, levels))
 }
 
-/// The held part of stored rows.
-fn held_of(rows: &BTreeMap<Aspect, system_level::Model>) -> BTreeMap<Aspect, (u8, Option<i64>)> {
-    rows.iter()
-        .map(|(aspect, row)| (*aspect, (level_u8(row.held_level), row.held_source_id)))
+/// A stored place of a top: the record at a level, or nothing.
+fn ranked(level: i16, id: Option<i64>) -> Ranked {
+    id.map_or(Ranked::NOTHING, |id| Ranked::at(id, level_u8(level)))
+}
+
+/// The held part of a system's stored rows, for every aspect (no rows: nothing classified is held).
+fn held_of(rows: Option<&BTreeMap<Aspect, system_level::Model>>) -> BTreeMap<Aspect, HeldTop> {
+    Aspect::ALL
+        .into_iter()
+        .map(|aspect| {
+            let top = rows
+                .and_then(|rows| rows.get(&aspect))
+                .map_or(HeldTop::NOTHING, |row| HeldTop {
+                    best: ranked(row.held_level, row.held_source_id),
+                    second: row
+                        .held_second_level
+                        .map(|level| ranked(level, row.held_second_source_id)),
+                });
+            (aspect, top)
+        })
         .collect()
+}
+
+/// The held tops of the systems holding informationsmängder whose levels changed (`holdings`: pairs of
+/// informationsmängd and system), followed from what is stored to the new levels, leaving out the systems in
+/// `named` (which read all they hold anyway); and the systems whose top cannot be followed so, which must read all
+/// they hold: a deciding informationsmängd fell and the runner-up is not known.
+async fn follow_changes(
+    db: &impl ConnectionTrait,
+    affected: &BTreeSet<i64>,
+    named: &BTreeSet<i64>,
+    holdings: &[(i64, i64)],
+    stored: &StoredRows,
+) -> Result<(Held, BTreeSet<i64>), StoreError> {
+    let mut changed_in: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
+    for (info, system) in holdings {
+        if affected.contains(system) && !named.contains(system) {
+            changed_in.entry(*system).or_default().insert(*info);
+        }
+    }
+    let mut followed = Held::new();
+    let mut unfollowed = BTreeSet::new();
+    if changed_in.is_empty() {
+        return Ok((followed, unfollowed));
+    }
+    let changed: BTreeSet<i64> = changed_in.values().flatten().copied().collect();
+    // A retired informationsmängd, or one without a decided classification, passes nothing on: level 0.
+    let levels = approved_levels(db, &in_use(db, ItemKind::InformationSet, &changed).await?).await?;
+    'systems: for (system, infos) in changed_in {
+        let mut tops = held_of(stored.get(&system));
+        for info in infos {
+            for (aspect, top) in &mut tops {
+                let level = levels.get(&info).and_then(|l| l.get(aspect)).copied().unwrap_or(0);
+                match top.after_change(info, level) {
+                    Some(next) => *top = next,
+                    None => {
+                        unfollowed.insert(system);
+                        continue 'systems;
+                    }
+                }
+            }
+        }
+        followed.insert(system, tops);
+    }
+    Ok((followed, unfollowed))
 }
 
 /// Brings the levels of every system that a change can move up to date, in the change's transaction: the systems
@@ -389,29 +454,27 @@ pub async fn recompute(
     systems: &BTreeSet<i64>,
     information: &BTreeSet<i64>,
 ) -> Result<usize, StoreError> {
+    let holdings = edges(txn, RelationKind::HeldBy, information, false).await?;
     let mut start = systems.clone();
-    start.extend(
-        edges(txn, RelationKind::HeldBy, information, false)
-            .await?
-            .into_iter()
-            .map(|(_, s)| s),
-    );
+    start.extend(holdings.iter().map(|(_, s)| *s));
     // Down the runs-on graph: every platform below a changed system may move.
     let (seen, runs_on) = runs_on_below(txn, &start).await?;
     let affected = in_use(txn, ItemKind::System, &seen).await?;
     if affected.is_empty() {
         return Ok(0);
     }
-    // Only the systems the change names, or that hold the information it names, can hold something else now: what
-    // they hold is read. The platforms below them hold what they held; their stored maximum over it stands in.
-    let reread: BTreeSet<i64> = affected.intersection(&start).copied().collect();
+    let before = stored_rows(txn, &affected).await?;
+    // The systems holding the information the change names follow its new levels from their stored top. Those the
+    // change names, and those whose top cannot be followed, read all they hold. The platforms below them hold what
+    // they held: their stored top stands in.
+    let (mut held_parts, mut reread) = follow_changes(txn, &affected, systems, &holdings, &before).await?;
+    reread.extend(affected.intersection(systems).copied());
     let held = edges(txn, RelationKind::HeldBy, &reread, true).await?;
     let held_ids: BTreeSet<i64> = held.iter().map(|(info, _)| *info).collect();
     let information_in_use = in_use(txn, ItemKind::InformationSet, &held_ids).await?;
-    let (outside, tenant_edges, mut levels) = outside_tenants(txn, &affected).await?;
 
     let mut inventory = Inventory {
-        systems: affected.union(&outside).copied().collect(),
+        systems: affected.clone(),
         information: approved_levels(txn, &information_in_use).await?,
         overrides: overrides_of(txn, &affected).await?,
         ..Inventory::default()
@@ -421,52 +484,147 @@ pub async fn recompute(
             inventory.holds.entry(system).or_default().insert(info);
         }
     }
-    let before = stored_rows(txn, &affected).await?;
-    let mut held_parts = Held::new();
     for system in affected.difference(&reread) {
-        let stored = before.get(system).map(held_of).unwrap_or_default();
-        for (aspect, (level, source)) in &stored {
-            if let Some(source) = source.filter(|_| *level > 0) {
+        let tops = held_parts.entry(*system).or_insert_with(|| held_of(before.get(system)));
+        for (aspect, top) in tops.iter() {
+            if let Some(source) = top.best.id {
                 inventory.holds.entry(*system).or_default().insert(source);
                 if !information_in_use.contains(&source) {
-                    inventory.information.entry(source).or_default().insert(*aspect, *level);
+                    inventory
+                        .information
+                        .entry(source)
+                        .or_default()
+                        .insert(*aspect, top.best.level);
                 }
             }
         }
-        held_parts.insert(*system, stored);
     }
     for system in &reread {
         held_parts.insert(*system, held_maximum(&inventory, *system));
     }
-    for (from, to) in runs_on.into_iter().chain(tenant_edges) {
-        if inventory.systems.contains(&from) && affected.contains(&to) {
-            inventory.runs_on.entry(from).or_default().insert(to);
+    for (from, to) in &runs_on {
+        if affected.contains(from) && affected.contains(to) {
+            inventory.runs_on.entry(*from).or_default().insert(*to);
         }
     }
-    inventory.recompute(&affected, &mut levels);
-    write_levels(txn, ctx, organisation_id, &affected, &before, &levels, &held_parts).await?;
+    // The systems the change names, and the platforms they run on, read what else runs on them.
+    let mut read_all: BTreeSet<i64> = affected.intersection(systems).copied().collect();
+    read_all.extend(
+        runs_on
+            .iter()
+            .filter(|(from, _)| systems.contains(from))
+            .map(|(_, to)| *to),
+    );
+    let (levels, runs_on_it) = compute_with_tenants(txn, &mut inventory, &affected, read_all, &before).await?;
+    let tops = Tops {
+        held: held_parts,
+        runs_on_it,
+    };
+    write_levels(txn, ctx, organisation_id, &affected, &before, &levels, &tops).await?;
     Ok(affected.len())
 }
 
-/// The maximum over what `system` holds in `inventory`, per aspect, with the first informationsmängd at it (by id,
-/// as the rules pick it).
-fn held_maximum(inventory: &Inventory, system: i64) -> BTreeMap<Aspect, (u8, Option<i64>)> {
+/// The tops a recomputation found, to be stored beside the levels.
+struct Tops {
+    /// What each system holds, per aspect.
+    held: Held,
+    /// What runs on each system, per aspect.
+    runs_on_it: BTreeMap<(i64, Aspect), HeldTop>,
+}
+
+/// The stored top of what runs on each of `systems`, for those that have one for every aspect (no rows: nothing
+/// runs on it with a level).
+fn stored_runs_on_it(stored: &StoredRows, systems: &BTreeSet<i64>) -> BTreeMap<(i64, Aspect), HeldTop> {
+    let mut tops = BTreeMap::new();
+    for system in systems {
+        let Some(rows) = stored.get(system) else {
+            tops.extend(Aspect::ALL.map(|aspect| ((*system, aspect), HeldTop::NOTHING)));
+            continue;
+        };
+        let of_system: Option<Vec<(Aspect, HeldTop)>> = Aspect::ALL
+            .into_iter()
+            .map(|aspect| {
+                let row = rows.get(&aspect)?;
+                let top = HeldTop {
+                    best: ranked(row.runs_on_it_level?, row.runs_on_it_source_id),
+                    second: row
+                        .runs_on_it_second_level
+                        .map(|level| ranked(level, row.runs_on_it_second_source_id)),
+                };
+                Some((aspect, top))
+            })
+            .collect();
+        for (aspect, top) in of_system.into_iter().flatten() {
+            tops.insert((*system, aspect), top);
+        }
+    }
+    tops
+}
+
+/// Computes the levels of `affected` in `inventory`, which gives what they hold and the runs-on relations among
+/// them, with what else runs on the platforms among them: for most, their stored top, followed with the new levels
+/// of their tenants in `affected`; for those in `read_all`, those without a stored top and those whose top cannot be
+/// followed, the best of their other tenants, read. Returns the levels and the top of what runs on each system.
+async fn compute_with_tenants(
+    db: &impl ConnectionTrait,
+    inventory: &mut Inventory,
+    affected: &BTreeSet<i64>,
+    mut read_all: BTreeSet<i64>,
+    before: &StoredRows,
+) -> Result<(Levels, BTreeMap<(i64, Aspect), HeldTop>), StoreError> {
+    let stored = stored_runs_on_it(before, affected);
+    read_all.extend(affected.iter().filter(|s| !stored.contains_key(&(**s, Aspect::K))));
+    let mut read = BTreeSet::new();
+    let mut outside = BTreeSet::new();
+    let mut outside_levels = Levels::new();
+    loop {
+        let to_read: BTreeSet<i64> = read_all
+            .intersection(affected)
+            .filter(|s| !read.contains(*s))
+            .copied()
+            .collect();
+        let (more, tenant_edges, levels) = outside_tenants(db, &to_read, affected).await?;
+        read.extend(to_read);
+        outside.extend(more.iter().copied());
+        inventory.systems.extend(more);
+        for (tenant, of_tenant) in levels {
+            outside_levels.entry(tenant).or_default().extend(of_tenant);
+        }
+        for (tenant, platform) in tenant_edges {
+            inventory.runs_on.entry(tenant).or_default().insert(platform);
+        }
+        inventory.runs_on_it = stored
+            .iter()
+            .filter(|((system, _), _)| !read_all.contains(system))
+            .map(|(key, top)| (*key, *top))
+            .collect();
+        let mut levels = outside_levels.clone();
+        let found = inventory.recompute(affected, &mut levels);
+        if found.unfollowed.is_empty() {
+            let mut tops = found.tops;
+            // A platform that read only the best of its other tenants does not know the runner-up when that decides.
+            for ((system, _), top) in &mut tops {
+                if read_all.contains(system) && top.best.id.is_some_and(|id| outside.contains(&id)) {
+                    top.second = None;
+                }
+            }
+            return Ok((levels, tops));
+        }
+        read_all.extend(found.unfollowed);
+    }
+}
+
+/// The top of what `system` holds in `inventory`, per aspect: the first informationsmängd at the maximum (by id, as
+/// the rules pick it) and the runner-up.
+fn held_maximum(inventory: &Inventory, system: i64) -> BTreeMap<Aspect, HeldTop> {
     Aspect::ALL
         .into_iter()
         .map(|aspect| {
-            let mut best = (0, None);
-            for info in inventory.holds.get(&system).into_iter().flatten() {
-                let level = inventory
-                    .information
-                    .get(info)
-                    .and_then(|l| l.get(&aspect))
-                    .copied()
-                    .unwrap_or(0);
-                if level > best.0 {
-                    best = (level, Some(*info));
-                }
-            }
-            (aspect, best)
+            let held = inventory.holds.get(&system).into_iter().flatten().map(|info| {
+                let level = inventory.information.get(info).and_then(|l| l.get(&aspect));
+                (*info, level.copied().unwrap_or(0))
+            });
+            (aspect, HeldTop::of(held))
         })
         .collect()
 }
@@ -481,6 +639,61 @@ fn source_columns(source: &Source) -> (&'static str, Option<i64>) {
     }
 }
 
+/// The columns of a stored level that a recomputation decides (all but the keys and the time).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct StoredColumns<'a> {
+    held_level: i16,
+    held_source_id: Option<i64>,
+    held_second_level: Option<i16>,
+    held_second_source_id: Option<i64>,
+    runs_on_it_level: Option<i16>,
+    runs_on_it_source_id: Option<i64>,
+    runs_on_it_second_level: Option<i16>,
+    runs_on_it_second_source_id: Option<i64>,
+    calculated: i16,
+    effective: i16,
+    source_kind: &'a str,
+    source_id: Option<i64>,
+    review_override: bool,
+}
+
+impl<'a> StoredColumns<'a> {
+    /// Level 0 from nothing, nothing held.
+    const NOTHING: StoredColumns<'static> = StoredColumns {
+        held_level: 0,
+        held_source_id: None,
+        held_second_level: Some(0),
+        held_second_source_id: None,
+        runs_on_it_level: Some(0),
+        runs_on_it_source_id: None,
+        runs_on_it_second_level: Some(0),
+        runs_on_it_second_source_id: None,
+        calculated: 0,
+        effective: 0,
+        source_kind: "nothing",
+        source_id: None,
+        review_override: false,
+    };
+
+    fn of(row: &'a system_level::Model) -> Self {
+        StoredColumns {
+            held_level: row.held_level,
+            held_source_id: row.held_source_id,
+            held_second_level: row.held_second_level,
+            held_second_source_id: row.held_second_source_id,
+            runs_on_it_level: row.runs_on_it_level,
+            runs_on_it_source_id: row.runs_on_it_source_id,
+            runs_on_it_second_level: row.runs_on_it_second_level,
+            runs_on_it_second_source_id: row.runs_on_it_second_source_id,
+            calculated: row.calculated,
+            effective: row.effective,
+            source_kind: &row.source_kind,
+            source_id: row.source_id,
+            review_override: row.review_override,
+        }
+    }
+}
+
 /// Replaces the stored levels of `systems` that changed, with an audit event per system whose effective levels
 /// moved.
 async fn write_levels(
@@ -490,7 +703,7 @@ async fn write_levels(
     systems: &BTreeSet<i64>,
     before: &StoredRows,
     after: &Levels,
-    held: &Held,
+    tops: &Tops,
 ) -> Result<(), StoreError> {
     let now = Utc::now();
     let mut rewritten = Vec::new();
@@ -500,42 +713,39 @@ async fn write_levels(
         let Some(new) = after.get(system) else {
             continue;
         };
-        let new_held = held.get(system).cloned().unwrap_or_default();
+        let new_held = tops.held.get(system).cloned().unwrap_or_default();
         let old = before.get(system);
         let columns = |aspect: &Aspect, d: &Derived| {
-            let (held_level, held_source) = new_held.get(aspect).copied().unwrap_or((0, None));
+            let top = new_held.get(aspect).copied().unwrap_or_default();
+            let runs_on_it = tops.runs_on_it.get(&(*system, *aspect)).copied().unwrap_or_default();
             let (source_kind, source_id) = source_columns(&d.source);
-            (
-                i16::from(held_level),
-                held_source,
-                i16::from(d.calculated),
-                i16::from(d.effective),
+            StoredColumns {
+                held_level: i16::from(top.best.level),
+                held_source_id: top.best.id,
+                held_second_level: top.second.map(|second| i16::from(second.level)),
+                held_second_source_id: top.second.and_then(|second| second.id),
+                runs_on_it_level: Some(i16::from(runs_on_it.best.level)),
+                runs_on_it_source_id: runs_on_it.best.id,
+                runs_on_it_second_level: runs_on_it.second.map(|second| i16::from(second.level)),
+                runs_on_it_second_source_id: runs_on_it.second.and_then(|second| second.id),
+                calculated: i16::from(d.calculated),
+                effective: i16::from(d.effective),
                 source_kind,
                 source_id,
-                d.review_override,
-            )
+                review_override: d.review_override,
+            }
         };
         // A system with nothing classified has no rows: level 0 from nothing is what no row means.
         let nothing = new
             .iter()
-            .all(|(aspect, d)| columns(aspect, d) == (0, None, 0, 0, "nothing", None, false));
+            .all(|(aspect, d)| columns(aspect, d) == StoredColumns::NOTHING);
         let same = match old {
             None => nothing,
             Some(old) => {
                 old.len() == new.len()
                     && new.iter().all(|(aspect, d)| {
-                        old.get(aspect).is_some_and(|row| {
-                            columns(aspect, d)
-                                == (
-                                    row.held_level,
-                                    row.held_source_id,
-                                    row.calculated,
-                                    row.effective,
-                                    row.source_kind.as_str(),
-                                    row.source_id,
-                                    row.review_override,
-                                )
-                        })
+                        old.get(aspect)
+                            .is_some_and(|row| columns(aspect, d) == StoredColumns::of(row))
                     })
             }
         };
@@ -544,19 +754,24 @@ async fn write_levels(
         }
         rewritten.push(*system);
         for (aspect, derived) in new {
-            let (held_level, held_source_id, calculated, effective, source_kind, source_id, review_override) =
-                columns(aspect, derived);
+            let c = columns(aspect, derived);
             rows.push(system_level::ActiveModel {
                 system_id: Set(*system),
                 aspect: Set(aspect.letter().to_string()),
                 organisation_id: Set(organisation_id),
-                held_level: Set(held_level),
-                held_source_id: Set(held_source_id),
-                calculated: Set(calculated),
-                effective: Set(effective),
-                source_kind: Set(source_kind.to_owned()),
-                source_id: Set(source_id),
-                review_override: Set(review_override),
+                held_level: Set(c.held_level),
+                held_source_id: Set(c.held_source_id),
+                held_second_level: Set(c.held_second_level),
+                held_second_source_id: Set(c.held_second_source_id),
+                runs_on_it_level: Set(c.runs_on_it_level),
+                runs_on_it_source_id: Set(c.runs_on_it_source_id),
+                runs_on_it_second_level: Set(c.runs_on_it_second_level),
+                runs_on_it_second_source_id: Set(c.runs_on_it_second_source_id),
+                calculated: Set(c.calculated),
+                effective: Set(c.effective),
+                source_kind: Set(c.source_kind.to_owned()),
+                source_id: Set(c.source_id),
+                review_override: Set(c.review_override),
                 updated_at: Set(now),
             });
         }

@@ -2,7 +2,7 @@
 //! systems, with the platforms' held maximum taken from what is stored, loses nothing. Both equal what the rules of
 //! `lis_domain::inheritance` give over everything read plainly. On both databases.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Utc;
 use lis_domain::Role;
@@ -16,7 +16,7 @@ use lis_store::entity::{inventory_relation, level_override, system_level};
 use lis_store::inventory::{self, ItemFields};
 use lis_store::{ChangeTransaction, DatabaseConnection};
 use lis_tests::{Backend, TestApp, on_both_databases};
-use sea_orm::{EntityTrait, QueryOrder};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 
 /// A small deterministic generator (the test must fail the same way every time).
 struct Lcg(u64);
@@ -31,9 +31,9 @@ impl Lcg {
     }
 }
 
-/// Every stored level, without the time it was written.
+/// Every stored level, without the time it was written and without the runner-up of what is held (see [`seconds`]).
 async fn snapshot(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
 ) -> Vec<(i64, String, i16, Option<i64>, i16, i16, String, Option<i64>, bool)> {
     system_level::Entity::find()
         .order_by_asc(system_level::Column::SystemId)
@@ -54,6 +54,29 @@ async fn snapshot(
                 r.source_id,
                 r.review_override,
             )
+        })
+        .collect()
+}
+
+/// A stored place of a top: level and id, `None` where it is not known.
+type Place = Option<(i16, Option<i64>)>;
+
+/// The stored tops beside each level, per system and aspect: the runner-up of what it holds, the best of what runs
+/// on it and the runner-up of that.
+async fn seconds(db: &impl ConnectionTrait) -> BTreeMap<(i64, String), [Place; 3]> {
+    system_level::Entity::find()
+        .all(db)
+        .await
+        .expect("levels")
+        .into_iter()
+        .map(|r| {
+            let places = [
+                r.held_second_level.map(|level| (level, r.held_second_source_id)),
+                r.runs_on_it_level.map(|level| (level, r.runs_on_it_source_id)),
+                r.runs_on_it_second_level
+                    .map(|level| (level, r.runs_on_it_second_source_id)),
+            ];
+            ((r.system_id, r.aspect), places)
         })
         .collect()
 }
@@ -140,6 +163,7 @@ async fn incremental_recomputation_equals_a_full_one_after_any_change(backend: B
 
     let all_systems: BTreeSet<i64> = platforms.iter().chain(&apps).copied().collect();
     let mut retired = BTreeSet::new();
+    let mut runner_ups_not_known = 0;
     for step in 0..60 {
         let txn = app.db.begin_change().await.expect("begin");
         match rng.below(6) {
@@ -249,18 +273,37 @@ async fn incremental_recomputation_equals_a_full_one_after_any_change(backend: B
         }
         txn.commit().await.expect("commit");
         let incremental = snapshot(&app.db).await;
+        let incremental_seconds = seconds(&app.db).await;
+        // The full recomputation is rolled back: the changes that follow start from what the incremental ones left,
+        // runner-ups not known included.
         let txn = app.db.begin_change().await.expect("begin");
         lis_store::levels::recompute(&txn, &ctx, organisation_id, &all_systems, &BTreeSet::new())
             .await
             .expect("full");
-        txn.commit().await.expect("commit");
-        assert_eq!(snapshot(&app.db).await, incremental, "after step {step}");
+        let full = snapshot(&txn).await;
+        let full_seconds = seconds(&txn).await;
+        txn.rollback().await.expect("rollback");
+        assert_eq!(full, incremental, "after step {step}");
+        for (key, places) in &incremental_seconds {
+            let full_places = full_seconds.get(key).copied().unwrap_or_default();
+            for (place, full_place) in places.iter().zip(full_places) {
+                assert!(full_place.is_some(), "a full recomputation knows every top: {key:?}");
+                match place {
+                    Some(known) => assert_eq!(Some(*known), full_place, "the tops of {key:?} after step {step}"),
+                    None => runner_ups_not_known += 1,
+                }
+            }
+        }
         assert_eq!(
             from_the_rules(&app.db, &all_systems, &sets, &retired).await,
             incremental,
             "the rules over everything read plainly, after step {step}"
         );
     }
+    assert!(
+        runner_ups_not_known > 0,
+        "the changes should leave some runner-up not known, so that the reading it then needs is tested"
+    );
 }
 
 /// The levels [`Inventory::compute`] gives over everything read plainly (every holding, every decided

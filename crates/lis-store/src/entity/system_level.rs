@@ -16,6 +16,18 @@ pub struct Model {
     pub held_level: i16,
     /// ...and the first of them at that level: kept so that a change below a platform need not read all it holds.
     pub held_source_id: Option<i64>,
+    /// The best level among the others it holds, when known (`None`: not read since the best last changed)...
+    pub held_second_level: Option<i16>,
+    /// ...and the first informationsmängd at it.
+    pub held_second_source_id: Option<i64>,
+    /// The highest effective level among the systems running on this one, when known...
+    pub runs_on_it_level: Option<i16>,
+    /// ...the first system at it...
+    pub runs_on_it_source_id: Option<i64>,
+    /// ...and the runner-up among the others, when known.
+    pub runs_on_it_second_level: Option<i16>,
+    /// The first system at the runner-up's level.
+    pub runs_on_it_second_source_id: Option<i64>,
     pub calculated: i16,
     pub effective: i16,
     /// `nothing`, `information`, `runs_on_it` or `override`.
