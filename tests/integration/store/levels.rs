@@ -389,4 +389,96 @@ async fn from_the_rules(
     rows
 }
 
-on_both_databases!(incremental_recomputation_equals_a_full_one_after_any_change);
+/// The heatmap counts alike whether it lists the ids of the systems matching (few) or reads the levels of the whole
+/// organisation (many): 1 100 systems, three holding an informationsmängd at K 3, one of those retired.
+async fn the_heatmap_counts_many_systems_and_few_alike(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let organisation_id = app.organisation_id().await;
+    let person = app.sign_in_as(Some(Role::Ciso)).await.person_id;
+    let ctx = ChangeContext::person(person, None);
+    let named = |name: String| ItemFields {
+        name,
+        ..ItemFields::default()
+    };
+    let txn = app.db.begin_change().await.expect("begin");
+    let systems = inventory::create_many(
+        &txn,
+        &ctx,
+        organisation_id,
+        ItemKind::System,
+        (0..1100).map(|n| named(format!("System {n}"))).collect(),
+    )
+    .await
+    .expect("systems");
+    let set = inventory::create(
+        &txn,
+        &ctx,
+        organisation_id,
+        ItemKind::InformationSet,
+        named("Mängd".into()),
+    )
+    .await
+    .expect("set")
+    .id;
+    let held: Vec<_> = systems[..3].iter().map(|s| (RelationKind::HeldBy, set, *s)).collect();
+    inventory::relate_many(&txn, &ctx, organisation_id, &held)
+        .await
+        .expect("relate");
+    let levels = std::collections::BTreeMap::from([(Aspect::K, 3), (Aspect::R, 1), (Aspect::T, 0), (Aspect::S, 0)]);
+    let proposal = Proposal {
+        proposed: levels.clone(),
+        levels,
+        justification: String::new(),
+        valid_until: default_valid_until(Utc::now().date_naive()),
+        information_type: None,
+    };
+    let model = Model {
+        max_level: 4,
+        classifies_traceability: true,
+    };
+    let draft = classification::save_draft(
+        &txn,
+        &ctx,
+        organisation_id,
+        set,
+        model,
+        &proposal,
+        &Default::default(),
+        None,
+    )
+    .await
+    .expect("draft");
+    classification::approve(&txn, &ctx, organisation_id, set, draft.version, true)
+        .await
+        .expect("approve");
+    let version = inventory::get(&txn, organisation_id, systems[2])
+        .await
+        .expect("system")
+        .version;
+    inventory::retire(&txn, &ctx, organisation_id, systems[2], version)
+        .await
+        .expect("retire");
+    txn.commit().await.expect("commit");
+
+    let whole = lis_store::levels::heatmap(&app.db, organisation_id, &inventory::ListQuery::new(ItemKind::System))
+        .await
+        .expect("heatmap");
+    assert_eq!(whole.systems, 1099);
+    assert_eq!(whole.counts.get(&(Aspect::K, 3)), Some(&2));
+    assert_eq!(whole.counts.get(&(Aspect::K, 0)), Some(&1097));
+    assert_eq!(whole.counts.get(&(Aspect::R, 1)), Some(&2));
+    assert_eq!(whole.counts.get(&(Aspect::T, 0)), Some(&1099));
+    let mut one = inventory::ListQuery::new(ItemKind::System);
+    one.search = Some("System 0".into());
+    let few = lis_store::levels::heatmap(&app.db, organisation_id, &one)
+        .await
+        .expect("heatmap");
+    assert_eq!(few.systems, 1);
+    assert_eq!(few.counts.get(&(Aspect::K, 3)), Some(&1));
+    assert_eq!(few.counts.get(&(Aspect::K, 0)), Some(&0));
+}
+
+on_both_databases!(
+    incremental_recomputation_equals_a_full_one_after_any_change,
+    the_heatmap_counts_many_systems_and_few_alike
+);
