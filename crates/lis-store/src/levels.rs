@@ -235,6 +235,24 @@ pub(crate) fn level_u8(stored: i16) -> u8 {
     u8::try_from(stored).unwrap_or(0)
 }
 
+/// The PostgreSQL advisory lock of an organisation's levels: "LIS" and 2 in ASCII, then the organisation's id.
+const LEVELS_LOCK_KEY: i64 = 0x4C49_5302_0000_0000;
+
+/// Makes the recomputations of an organisation's levels take turns on PostgreSQL, each holding its turn until its
+/// transaction ends: a change then reads the stored rows, and follows their tops, as the change before it left them
+/// instead of as they were before it (a runner-up followed from a stale row would stay wrong). One advisory lock
+/// rather than a lock per system: it costs one statement, and the systems a change reaches are only known after
+/// reading. SQLite has one change at a time already ([`crate::ChangeTransaction`]).
+async fn take_turn(txn: &DatabaseTransaction, organisation_id: i64) -> Result<(), StoreError> {
+    if crate::database::backend_of(txn) != crate::database::Backend::Postgres {
+        return Ok(());
+    }
+    let key = LEVELS_LOCK_KEY | (organisation_id & 0xFFFF_FFFF);
+    txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({key})"))
+        .await?;
+    Ok(())
+}
+
 /// The stored rows of `systems`, by system and aspect.
 async fn stored_rows(db: &impl ConnectionTrait, systems: &BTreeSet<i64>) -> Result<StoredRows, StoreError> {
     let mut rows = Vec::new();
@@ -453,6 +471,7 @@ pub async fn recompute(
     systems: &BTreeSet<i64>,
     information: &BTreeSet<i64>,
 ) -> Result<usize, StoreError> {
+    take_turn(txn, organisation_id).await?;
     let holdings = edges(txn, RelationKind::HeldBy, information, false).await?;
     let mut start = systems.clone();
     start.extend(holdings.iter().map(|(_, s)| *s));

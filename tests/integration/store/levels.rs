@@ -31,6 +31,46 @@ impl Lcg {
     }
 }
 
+/// The classification model of the tests: levels 0–4, spårbarhet classified.
+const MODEL: Model = Model {
+    max_level: 4,
+    classifies_traceability: true,
+};
+
+/// Saves `levels` for informationsmängd `set` (based on `information_type`, if any) as a draft and approves it, as
+/// the pages do, in `txn`.
+async fn decide(
+    txn: &sea_orm::DatabaseTransaction,
+    ctx: &ChangeContext,
+    organisation_id: i64,
+    set: i64,
+    levels: BTreeMap<Aspect, u8>,
+    information_type: Option<i64>,
+) {
+    let proposal = Proposal {
+        proposed: levels.clone(),
+        levels,
+        justification: String::new(),
+        valid_until: default_valid_until(Utc::now().date_naive()),
+        information_type,
+    };
+    let draft = classification::save_draft(
+        txn,
+        ctx,
+        organisation_id,
+        set,
+        MODEL,
+        &proposal,
+        &Default::default(),
+        None,
+    )
+    .await
+    .expect("draft");
+    classification::approve(txn, ctx, organisation_id, set, draft.version, true)
+        .await
+        .expect("approve");
+}
+
 /// Every stored level, without the time it was written and without the runner-up of what is held (see [`seconds`]).
 async fn snapshot(
     db: &impl ConnectionTrait,
@@ -86,10 +126,6 @@ async fn incremental_recomputation_equals_a_full_one_after_any_change(backend: B
     let organisation_id = app.organisation_id().await;
     let person = app.sign_in_as(Some(Role::Ciso)).await.person_id;
     let ctx = ChangeContext::person(person, None);
-    let model = Model {
-        max_level: 4,
-        classifies_traceability: true,
-    };
     let mut rng = Lcg(7);
     let txn = app.db.begin_change().await.expect("begin");
     let create = async |kind, name: String| {
@@ -154,7 +190,7 @@ async fn incremental_recomputation_equals_a_full_one_after_any_change(backend: B
             levels: random_levels(&mut rng),
             ..Default::default()
         };
-        let created = lis_store::information_types::create(&txn, &ctx, organisation_id, model, &fields)
+        let created = lis_store::information_types::create(&txn, &ctx, organisation_id, MODEL, &fields)
             .await
             .expect("type");
         types.push(created.id);
@@ -185,28 +221,7 @@ async fn incremental_recomputation_equals_a_full_one_after_any_change(backend: B
                             levels.entry(aspect).and_modify(|l| *l = (*l).max(level));
                         }
                     }
-                    let proposal = Proposal {
-                        proposed: levels.clone(),
-                        levels,
-                        justification: String::new(),
-                        valid_until: default_valid_until(Utc::now().date_naive()),
-                        information_type,
-                    };
-                    let draft = classification::save_draft(
-                        &txn,
-                        &ctx,
-                        organisation_id,
-                        set,
-                        model,
-                        &proposal,
-                        &Default::default(),
-                        None,
-                    )
-                    .await
-                    .expect("draft");
-                    classification::approve(&txn, &ctx, organisation_id, set, draft.version, true)
-                        .await
-                        .expect("approve");
+                    decide(&txn, &ctx, organisation_id, set, levels, information_type).await;
                 }
             }
             2 => {
@@ -242,7 +257,7 @@ async fn incremental_recomputation_equals_a_full_one_after_any_change(backend: B
                     level,
                     OverrideReason::Annat,
                     "Test",
-                    model,
+                    MODEL,
                     true,
                 )
                 .await;
@@ -257,7 +272,7 @@ async fn incremental_recomputation_equals_a_full_one_after_any_change(backend: B
                     levels: random_levels(&mut rng),
                     ..Default::default()
                 };
-                lis_store::information_types::update(&txn, &ctx, organisation_id, id, current.version, model, &fields)
+                lis_store::information_types::update(&txn, &ctx, organisation_id, id, current.version, MODEL, &fields)
                     .await
                     .expect("change the type");
             }
@@ -424,33 +439,8 @@ async fn the_heatmap_counts_many_systems_and_few_alike(backend: Backend) {
     inventory::relate_many(&txn, &ctx, organisation_id, &held)
         .await
         .expect("relate");
-    let levels = std::collections::BTreeMap::from([(Aspect::K, 3), (Aspect::R, 1), (Aspect::T, 0), (Aspect::S, 0)]);
-    let proposal = Proposal {
-        proposed: levels.clone(),
-        levels,
-        justification: String::new(),
-        valid_until: default_valid_until(Utc::now().date_naive()),
-        information_type: None,
-    };
-    let model = Model {
-        max_level: 4,
-        classifies_traceability: true,
-    };
-    let draft = classification::save_draft(
-        &txn,
-        &ctx,
-        organisation_id,
-        set,
-        model,
-        &proposal,
-        &Default::default(),
-        None,
-    )
-    .await
-    .expect("draft");
-    classification::approve(&txn, &ctx, organisation_id, set, draft.version, true)
-        .await
-        .expect("approve");
+    let levels = BTreeMap::from([(Aspect::K, 3), (Aspect::R, 1), (Aspect::T, 0), (Aspect::S, 0)]);
+    decide(&txn, &ctx, organisation_id, set, levels, None).await;
     let version = inventory::get(&txn, organisation_id, systems[2])
         .await
         .expect("system")
@@ -478,7 +468,88 @@ async fn the_heatmap_counts_many_systems_and_few_alike(backend: Backend) {
     assert_eq!(few.counts.get(&(Aspect::K, 0)), Some(&0));
 }
 
+/// Two reclassifications of informationsmängder held by the same system, the second begun while the first is not
+/// yet committed, leave the tops a full recomputation gives. Without waiting for the first, the second would follow
+/// the system's row as it was before the first (on PostgreSQL; SQLite has one change at a time), and the runner-up
+/// the first read (the second's informationsmängd, at its old level) would stay.
+async fn changes_at_once_leave_the_tops_right(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let organisation_id = app.organisation_id().await;
+    let person = app.sign_in_as(Some(Role::Ciso)).await.person_id;
+    let ctx = ChangeContext::person(person, None);
+    let k = |level: u8| {
+        Aspect::ALL
+            .into_iter()
+            .map(|a| (a, if a == Aspect::K { level } else { 0 }))
+            .collect()
+    };
+    let txn = app.db.begin_change().await.expect("begin");
+    let fields = |name: &str| ItemFields {
+        name: name.to_owned(),
+        ..ItemFields::default()
+    };
+    let system = inventory::create(&txn, &ctx, organisation_id, ItemKind::System, fields("System"))
+        .await
+        .expect("system")
+        .id;
+    // Created in this order, so that y < x < w < z by id.
+    let mut sets = Vec::new();
+    for name in ["Y", "X", "W", "Z"] {
+        sets.push(
+            inventory::create(&txn, &ctx, organisation_id, ItemKind::InformationSet, fields(name))
+                .await
+                .expect("set")
+                .id,
+        );
+    }
+    let (y, x, w, z) = (sets[0], sets[1], sets[2], sets[3]);
+    let held: Vec<_> = sets.iter().map(|set| (RelationKind::HeldBy, *set, system)).collect();
+    inventory::relate_many(&txn, &ctx, organisation_id, &held)
+        .await
+        .expect("relate");
+    for (set, level) in [(y, 1), (x, 3), (w, 3), (z, 2)] {
+        decide(&txn, &ctx, organisation_id, set, k(level), None).await;
+    }
+    // X falls: W decides and the runner-up is not known.
+    decide(&txn, &ctx, organisation_id, x, k(0), None).await;
+    txn.commit().await.expect("commit");
+
+    // W falls, which reads all the system holds (Y still at 1); before that is committed, Y falls too.
+    let first = app.db.begin_change().await.expect("begin");
+    decide(&first, &ctx, organisation_id, w, k(0), None).await;
+    let db = app.db.clone();
+    let second_ctx = ctx.clone();
+    let second = tokio::spawn(async move {
+        let txn = db.begin_change().await.expect("begin");
+        decide(&txn, &second_ctx, organisation_id, y, k(0), None).await;
+        txn.commit().await.expect("commit");
+    });
+    // Time for the second to reach the first's records (or, without waiting, to finish).
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    first.commit().await.expect("commit");
+    second.await.expect("the second change");
+
+    let stored = seconds(&app.db).await;
+    let txn = app.db.begin_change().await.expect("begin");
+    lis_store::levels::recompute(&txn, &ctx, organisation_id, &BTreeSet::from([system]), &BTreeSet::new())
+        .await
+        .expect("full");
+    let full = seconds(&txn).await;
+    txn.rollback().await.expect("rollback");
+    let key = (system, "K".to_owned());
+    let [held_second, ..] = stored[&key];
+    assert!(
+        held_second.is_none() || held_second == full[&key][0],
+        "the runner-up stored, {held_second:?}, is not the one there is, {:?}",
+        full[&key][0]
+    );
+    let level = lis_store::levels::of_system(&app.db, system).await.expect("levels");
+    assert_eq!(level[&Aspect::K].effective, 2, "Z at 2 decides");
+    assert_eq!(level[&Aspect::K].held_source_id, Some(z));
+}
+
 on_both_databases!(
     incremental_recomputation_equals_a_full_one_after_any_change,
-    the_heatmap_counts_many_systems_and_few_alike
+    the_heatmap_counts_many_systems_and_few_alike,
+    changes_at_once_leave_the_tops_right
 );
