@@ -394,9 +394,13 @@ async fn outside_tenants(
     Ok((outside, tenant_edges, levels))
 }
 
-/// A stored place of a top: the record at a level, or nothing.
-fn ranked(level: i16, id: Option<i64>) -> Ranked {
-    id.map_or(Ranked::NOTHING, |id| Ranked::at(id, level_u8(level)))
+/// A top as stored: the best's level and record, and the runner-up's when known (level NULL: not known).
+fn stored_top(level: i16, id: Option<i64>, second_level: Option<i16>, second_id: Option<i64>) -> HeldTop {
+    let ranked = |level: i16, id: Option<i64>| id.map_or(Ranked::NOTHING, |id| Ranked::at(id, level_u8(level)));
+    HeldTop {
+        best: ranked(level, id),
+        second: second_level.map(|second| ranked(second, second_id)),
+    }
 }
 
 /// The held part of a system's stored rows, for every aspect (no rows: nothing classified is held).
@@ -404,14 +408,14 @@ fn held_of(rows: Option<&BTreeMap<Aspect, system_level::Model>>) -> BTreeMap<Asp
     Aspect::ALL
         .into_iter()
         .map(|aspect| {
-            let top = rows
-                .and_then(|rows| rows.get(&aspect))
-                .map_or(HeldTop::NOTHING, |row| HeldTop {
-                    best: ranked(row.held_level, row.held_source_id),
-                    second: row
-                        .held_second_level
-                        .map(|level| ranked(level, row.held_second_source_id)),
-                });
+            let top = rows.and_then(|rows| rows.get(&aspect)).map_or(HeldTop::NOTHING, |row| {
+                stored_top(
+                    row.held_level,
+                    row.held_source_id,
+                    row.held_second_level,
+                    row.held_second_source_id,
+                )
+            });
             (aspect, top)
         })
         .collect()
@@ -563,12 +567,12 @@ fn stored_runs_on_it(stored: &StoredRows, systems: &BTreeSet<i64>) -> BTreeMap<(
             .into_iter()
             .map(|aspect| {
                 let row = rows.get(&aspect)?;
-                let top = HeldTop {
-                    best: ranked(row.runs_on_it_level?, row.runs_on_it_source_id),
-                    second: row
-                        .runs_on_it_second_level
-                        .map(|level| ranked(level, row.runs_on_it_second_source_id)),
-                };
+                let top = stored_top(
+                    row.runs_on_it_level?,
+                    row.runs_on_it_source_id,
+                    row.runs_on_it_second_level,
+                    row.runs_on_it_second_source_id,
+                );
                 Some((aspect, top))
             })
             .collect();

@@ -71,6 +71,14 @@ async fn decide(
         .expect("approve");
 }
 
+/// The fields of a record with only its name.
+fn named(name: &str) -> ItemFields {
+    ItemFields {
+        name: name.to_owned(),
+        ..ItemFields::default()
+    }
+}
+
 /// Every stored level, without the time it was written and without the runner-up of what is held (see [`seconds`]).
 async fn snapshot(
     db: &impl ConnectionTrait,
@@ -129,11 +137,7 @@ async fn incremental_recomputation_equals_a_full_one_after_any_change(backend: B
     let mut rng = Lcg(7);
     let txn = app.db.begin_change().await.expect("begin");
     let create = async |kind, name: String| {
-        let fields = ItemFields {
-            name,
-            ..ItemFields::default()
-        };
-        inventory::create(&txn, &ctx, organisation_id, kind, fields)
+        inventory::create(&txn, &ctx, organisation_id, kind, named(&name))
             .await
             .expect("create")
             .id
@@ -411,30 +415,20 @@ async fn the_heatmap_counts_many_systems_and_few_alike(backend: Backend) {
     let organisation_id = app.organisation_id().await;
     let person = app.sign_in_as(Some(Role::Ciso)).await.person_id;
     let ctx = ChangeContext::person(person, None);
-    let named = |name: String| ItemFields {
-        name,
-        ..ItemFields::default()
-    };
     let txn = app.db.begin_change().await.expect("begin");
     let systems = inventory::create_many(
         &txn,
         &ctx,
         organisation_id,
         ItemKind::System,
-        (0..1100).map(|n| named(format!("System {n}"))).collect(),
+        (0..1100).map(|n| named(&format!("System {n}"))).collect(),
     )
     .await
     .expect("systems");
-    let set = inventory::create(
-        &txn,
-        &ctx,
-        organisation_id,
-        ItemKind::InformationSet,
-        named("Mängd".into()),
-    )
-    .await
-    .expect("set")
-    .id;
+    let set = inventory::create(&txn, &ctx, organisation_id, ItemKind::InformationSet, named("Mängd"))
+        .await
+        .expect("set")
+        .id;
     let held: Vec<_> = systems[..3].iter().map(|s| (RelationKind::HeldBy, set, *s)).collect();
     inventory::relate_many(&txn, &ctx, organisation_id, &held)
         .await
@@ -484,11 +478,7 @@ async fn changes_at_once_leave_the_tops_right(backend: Backend) {
             .collect()
     };
     let txn = app.db.begin_change().await.expect("begin");
-    let fields = |name: &str| ItemFields {
-        name: name.to_owned(),
-        ..ItemFields::default()
-    };
-    let system = inventory::create(&txn, &ctx, organisation_id, ItemKind::System, fields("System"))
+    let system = inventory::create(&txn, &ctx, organisation_id, ItemKind::System, named("System"))
         .await
         .expect("system")
         .id;
@@ -496,7 +486,7 @@ async fn changes_at_once_leave_the_tops_right(backend: Backend) {
     let mut sets = Vec::new();
     for name in ["Y", "X", "W", "Z"] {
         sets.push(
-            inventory::create(&txn, &ctx, organisation_id, ItemKind::InformationSet, fields(name))
+            inventory::create(&txn, &ctx, organisation_id, ItemKind::InformationSet, named(name))
                 .await
                 .expect("set")
                 .id,
