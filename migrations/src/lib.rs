@@ -24,6 +24,8 @@ mod m20261126_000015_evidence_files;
 mod m20261126_000016_responsible;
 mod m20261126_000017_people_indexes;
 mod m20261126_000018_level_tops;
+mod m20261127_000019_audit_without_references;
+mod m20261127_000020_partial_person_indexes;
 
 /// The list of LIS's migrations, oldest first.
 pub struct Migrator;
@@ -49,6 +51,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000016_responsible::Migration),
             Box::new(m20261126_000017_people_indexes::Migration),
             Box::new(m20261126_000018_level_tops::Migration),
+            Box::new(m20261127_000019_audit_without_references::Migration),
+            Box::new(m20261127_000020_partial_person_indexes::Migration),
         ]
     }
 }

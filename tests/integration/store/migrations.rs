@@ -60,3 +60,63 @@ async fn migrations_apply_from_empty_once_and_revert(backend: Backend) {
 }
 
 on_both_databases!(migrations_apply_from_empty_once_and_revert);
+
+/// Dropping the audit trail's foreign keys (on SQLite by rebuilding the table) keeps every event as it was, ids and
+/// all, and new events follow the old ones (SQLite's rebuilt table keeps counting); afterwards an event may name a person who is not (or no longer) there.
+async fn the_audit_trail_keeps_its_events_when_its_references_go(backend: Backend) {
+    let (db, _database) = empty_connection(backend).await;
+    let before_references_go = Migrator::migrations()
+        .iter()
+        .position(|m| m.name() == "m20261127_000019_audit_without_references")
+        .expect("the migration is listed");
+    Migrator::up(&db, Some(u32::try_from(before_references_go).expect("few migrations")))
+        .await
+        .expect("migrate up to the one before");
+    let run = |sql: String| {
+        let db = &db;
+        async move {
+            db.execute_raw(Statement::from_string(db.get_database_backend(), sql))
+                .await
+        }
+    };
+    run("INSERT INTO organisation (id, name, created_at, updated_at) VALUES (1, 'Kommunen', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')".to_owned()).await.expect("organisation");
+    for n in [3, 7, 8] {
+        run(format!(
+            "INSERT INTO audit_event (organisation_id, occurred_at, actor, actor_person_id, action, subject_kind, \
+             subject_id, before, after, request_id) VALUES (1, '2026-01-0{n}T00:00:00Z', 'system:test', NULL, \
+             'create', 'org_unit', '{n}', NULL, '{{\"name\":\"Enhet {n}\"}}', 'r-{n}')"
+        ))
+        .await
+        .expect("an event before");
+    }
+    let events = |db: &sea_orm::DatabaseConnection| {
+        let db = db.clone();
+        async move {
+            lis_store::audit::all_events(&db)
+                .await
+                .expect("events")
+                .into_iter()
+                .map(|e| (e.id, e.subject_id, e.after, e.request_id))
+                .collect::<Vec<_>>()
+        }
+    };
+    let kept = events(&db).await;
+    assert_eq!(kept.len(), 3);
+
+    lis_store::migrate::migrate(&db)
+        .await
+        .expect("the rest of the migrations");
+    assert_eq!(events(&db).await, kept, "every event kept as it was");
+    run(
+        "INSERT INTO audit_event (organisation_id, occurred_at, actor, actor_person_id, action, subject_kind, \
+         subject_id) VALUES (1, '2026-02-01T00:00:00Z', 'person:999', 999, 'create', 'org_unit', '9')"
+            .to_owned(),
+    )
+    .await
+    .expect("an event naming a person not stored is written");
+    let after = events(&db).await;
+    assert_eq!(after.len(), 4);
+    assert!(after[3].0 > kept[2].0, "a new event follows the old ones: {after:?}");
+}
+
+on_both_databases!(the_audit_trail_keeps_its_events_when_its_references_go);
