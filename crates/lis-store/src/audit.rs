@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 use lis_domain::{Actor, AuditAction, SubjectRef};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseTransaction, EntityTrait, QueryOrder};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryOrder};
 use serde_json::Value;
 
 use crate::StoreError;
@@ -90,20 +90,62 @@ pub async fn append_many(
     ctx: &ChangeContext,
     changes: Vec<Change>,
 ) -> Result<(), StoreError> {
+    let backend = txn.get_database_backend();
     let occurred_at = Utc::now();
-    let mut events = changes
-        .into_iter()
-        .map(|change| event(ctx, change, occurred_at))
-        .peekable();
-    while events.peek().is_some() {
-        // Ten values an event, well under the databases' limits on bound values.
-        let batch: Vec<_> = events.by_ref().take(2000).collect();
-        audit_event::Entity::insert_many(batch)
-            .exec_without_returning(txn)
-            .await?;
+    let actor = ctx.actor.to_string();
+    let actor_person_id = ctx.actor.person_id();
+    // A snapshot goes as text, serialised once (see `rows::insert`).
+    let snapshot = |value: Option<Value>| -> Result<sea_orm::Value, StoreError> {
+        let text = value.map(|value| serde_json::to_string(&value)).transpose();
+        Ok(text.map_err(|error| sea_orm::DbErr::Custom(error.to_string()))?.into())
+    };
+    let mut changes = changes.into_iter().peekable();
+    while changes.peek().is_some() {
+        let batch: Vec<Change> = changes.by_ref().take(EVENTS_PER_INSERT).collect();
+        let mut values = Vec::with_capacity(batch.len() * EVENT_COLUMNS.len());
+        for change in batch {
+            values.extend([
+                change.organisation_id.into(),
+                occurred_at.into(),
+                actor.clone().into(),
+                actor_person_id.into(),
+                change.action.as_str().into(),
+                change.subject.kind.into(),
+                change.subject.id.into(),
+                snapshot(change.before)?,
+                snapshot(change.after)?,
+                ctx.request_id.clone().into(),
+            ]);
+        }
+        let statement = crate::rows::insert(
+            backend,
+            "audit_event",
+            &EVENT_COLUMNS,
+            &["before", "after"],
+            values,
+            &[],
+        );
+        txn.execute_raw(statement).await?;
     }
     Ok(())
 }
+
+/// Events per statement: ten values each, well under the databases' limits on bound values.
+const EVENTS_PER_INSERT: usize = 2000;
+
+/// The columns [`append_many`] writes, in the order of its values.
+const EVENT_COLUMNS: [&str; 10] = [
+    "organisation_id",
+    "occurred_at",
+    "actor",
+    "actor_person_id",
+    "action",
+    "subject_kind",
+    "subject_id",
+    "before",
+    "after",
+    "request_id",
+];
 
 /// The row of one change's event.
 fn event(ctx: &ChangeContext, change: Change, occurred_at: chrono::DateTime<Utc>) -> audit_event::ActiveModel {

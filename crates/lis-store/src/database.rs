@@ -183,8 +183,8 @@ pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, StoreError
 }
 
 /// Brings the planner's statistics on the inventory up to date, after (or before) a change of many rows: SQLite
-/// keeps none by itself, PostgreSQL's autovacuum would catch up later. Reading samples, it takes milliseconds on a
-/// large municipality.
+/// keeps none by itself, PostgreSQL's autovacuum would catch up later. Reading samples, it takes a few hundred
+/// milliseconds on a large municipality.
 pub async fn refresh_statistics(db: &impl ConnectionTrait) -> Result<(), StoreError> {
     let statements: &[&str] = match backend_of(db) {
         Backend::Sqlite => &["ANALYZE inventory_item", "ANALYZE inventory_relation"],

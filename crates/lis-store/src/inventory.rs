@@ -10,16 +10,17 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use chrono::Utc;
 use lis_domain::inventory::{self, Field, Hosting, ItemKind, Lifecycle, RelationKind, ValueProblem};
 use lis_domain::{AuditAction, SubjectRef};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    IdenStatic, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 
 use crate::StoreError;
 use crate::audit::{self, Change, ChangeContext};
 use crate::entity::{inventory_item, inventory_relation, org_unit, person};
+use crate::rows;
 
 /// The properties of a record, checked and with references resolved to ids. Properties that do not belong to the
 /// record's kind are ignored.
@@ -532,10 +533,18 @@ pub async fn create_many(
         });
         // Only the id and what tells the rows apart come back: every name is unique in its place within the batch
         // (the checks saw to it), and RETURNING gives the rows in no promised order.
-        let mut insert = inventory_item::Entity::insert_many(models).into_query();
-        insert.returning(Query::returning().columns([C::Id, C::NameKey, C::ParentId, C::OrgUnitId]));
+        let (columns, values) = rows::of_models(models.collect())?;
+        let returning = [C::Id, C::NameKey, C::ParentId, C::OrgUnitId].map(|column| column.as_str());
+        let insert = rows::insert(
+            txn.get_database_backend(),
+            "inventory_item",
+            &columns,
+            &[],
+            values,
+            &returning,
+        );
         let mut inserted: HashMap<(String, Option<i64>, Option<i64>), i64> = HashMap::new();
-        for row in txn.query_all(&insert).await? {
+        for row in txn.query_all_raw(insert).await? {
             let key = (
                 row.try_get::<String>("", "name_key")?,
                 row.try_get::<Option<i64>>("", "parent_id")?,
@@ -1223,12 +1232,25 @@ pub async fn relate(
 /// it), and one audit event per relation, in order. For imports: up to twice [`BATCH`] relations are checked with a
 /// few statements and written, with their events, with two multi-row inserts. Returns the new relations' ids in the
 /// order given.
-#[tracing::instrument(skip_all, err, fields(relations = wanted.len()))]
 pub async fn relate_many(
     txn: &DatabaseTransaction,
     ctx: &ChangeContext,
     organisation_id: i64,
     wanted: &[(RelationKind, i64, i64)],
+) -> Result<Vec<i64>, StoreError> {
+    relate_many_with_new(txn, ctx, organisation_id, wanted, &HashSet::new()).await
+}
+
+/// [`relate_many`], told which records are new: created in this transaction and not related since, so that no
+/// relation of theirs is stored yet. The check for relations already made does not look those up, which for an
+/// import, whose new records are at most of the relations' ends, is most of the lookups.
+#[tracing::instrument(skip_all, err, fields(relations = wanted.len(), new_records = new_records.len()))]
+pub async fn relate_many_with_new(
+    txn: &DatabaseTransaction,
+    ctx: &ChangeContext,
+    organisation_id: i64,
+    wanted: &[(RelationKind, i64, i64)],
+    new_records: &HashSet<i64>,
 ) -> Result<Vec<i64>, StoreError> {
     use inventory_item::Column as C;
     use inventory_relation::Column as R;
@@ -1266,7 +1288,7 @@ pub async fn relate_many(
             }));
         }
         // Stored relations that one of the batch would repeat: of its kind, from its `from` end (or, for an
-        // integration, which counts both ways, from either end).
+        // integration, which counts both ways, from either end). A new record has none to look up.
         let mut stored: HashSet<(RelationKind, i64, i64)> = HashSet::new();
         for kind in RelationKind::ALL.iter().copied() {
             let starts: BTreeSet<i64> = batch
@@ -1277,6 +1299,7 @@ pub async fn relate_many(
                     [Some(*from), both.then_some(*to)]
                 })
                 .flatten()
+                .filter(|id| !new_records.contains(id))
                 .collect();
             if starts.is_empty() {
                 continue;
@@ -1350,10 +1373,18 @@ pub async fn relate_many(
             }));
         }
         // Each (kind, from, to) is made once, so that is how the inserted rows (in no promised order) are told apart.
-        let mut insert = inventory_relation::Entity::insert_many(models).into_query();
-        insert.returning(Query::returning().columns([R::Id, R::Kind, R::FromItemId, R::ToItemId]));
+        let (columns, values) = rows::of_models(models)?;
+        let returning = [R::Id, R::Kind, R::FromItemId, R::ToItemId].map(|column| column.as_str());
+        let insert = rows::insert(
+            txn.get_database_backend(),
+            "inventory_relation",
+            &columns,
+            &[],
+            values,
+            &returning,
+        );
         let mut inserted: HashMap<(String, i64, i64), i64> = HashMap::new();
-        for row in txn.query_all(&insert).await? {
+        for row in txn.query_all_raw(insert).await? {
             let key = (
                 row.try_get::<String>("", "kind")?,
                 row.try_get::<i64>("", "from_item_id")?,

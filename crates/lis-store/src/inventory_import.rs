@@ -16,7 +16,7 @@
 //! e-mail addresses.
 
 use crate::ChangeTransaction;
-use crate::database::refresh_statistics;
+use crate::database::{Backend, backend_of, refresh_statistics};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use lis_domain::inventory::{self, Field, ItemKind, RelationKind, ValueProblem};
@@ -1208,10 +1208,12 @@ pub async fn import(
     if !planned.0.is_acceptable() {
         return Ok(planned.0);
     }
-    // The write looks rows up in batches; statistics that know how many records there are choose the right indexes
-    // for that, and for the pages once the new rows are in.
+    // The write looks rows up in batches; on SQLite, which keeps no statistics by itself, statistics that know how
+    // many records there are choose the right indexes for that, and for the pages once the new rows are in.
+    // PostgreSQL's autovacuum keeps its own; they are refreshed after the import without waiting for it.
     let large = planned.0.rows.len() >= LARGE_IMPORT_ROWS;
-    if large {
+    let on_sqlite = backend_of(db) == Backend::Sqlite;
+    if large && on_sqlite {
         refresh_statistics(db).await?;
     }
     let txn = db.begin_change().await?;
@@ -1223,8 +1225,15 @@ pub async fn import(
     let report = write(&txn, ctx, organisation_id, planned, progress).await?;
     if report.is_acceptable() {
         txn.commit().await?;
-        if large {
+        if large && on_sqlite {
             refresh_statistics(db).await?;
+        } else if large {
+            let db = db.clone();
+            tokio::spawn(async move {
+                if let Err(error) = refresh_statistics(&db).await {
+                    tracing::warn!(%error, "refreshing the statistics after an import failed");
+                }
+            });
         }
     }
     Ok(report)
@@ -1350,6 +1359,13 @@ async fn write(
     // together (`relate_many`, as `relate` would make each, in batches of its own), and are made before a stored one
     // is removed.
     let mut waiting: Vec<(RelationKind, i64, i64)> = Vec::new();
+    // The records this import created (not its units, whose ids are of another table) have no relation stored
+    // until it relates them.
+    let mut new_records: HashSet<i64> = rows
+        .iter()
+        .filter(|row| row.existing.is_none() && matches!(drafts[row.draft].kind, RowKind::Item(_)))
+        .filter_map(|row| created.get(&row.draft).copied())
+        .collect();
     for row in &rows {
         let Some(from) = row.existing.or_else(|| created.get(&row.draft).copied()) else {
             continue;
@@ -1358,7 +1374,12 @@ async fn write(
             let wanted: BTreeSet<i64> = targets.iter().filter_map(|t| id_of(*t, &created)).collect();
             let existing: Vec<&inventory_relation::Model> = stored.outgoing(*relation, from).collect();
             for stale in existing.iter().filter(|r| !wanted.contains(&r.to_item_id)) {
-                items::relate_many(txn, ctx, organisation_id, &std::mem::take(&mut waiting)).await?;
+                let made = std::mem::take(&mut waiting);
+                items::relate_many_with_new(txn, ctx, organisation_id, &made, &new_records).await?;
+                for (_, from, to) in made {
+                    new_records.remove(&from);
+                    new_records.remove(&to);
+                }
                 items::unrelate(txn, ctx, organisation_id, stale.id).await?;
             }
             for to in wanted
@@ -1373,7 +1394,7 @@ async fn write(
             }
         }
     }
-    items::relate_many(txn, ctx, organisation_id, &waiting).await?;
+    items::relate_many_with_new(txn, ctx, organisation_id, &waiting, &new_records).await?;
     Ok(report)
 }
 

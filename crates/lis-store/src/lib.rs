@@ -31,6 +31,7 @@ pub mod organisation;
 pub mod people;
 pub mod requirement_status;
 pub mod role_mapping;
+mod rows;
 pub mod sessions;
 pub mod setup;
 pub mod shared_controls;

@@ -88,6 +88,17 @@ async fn arrange(app: &TestApp) -> Arranged {
     inventory::retire(&txn, &ctx, organisation_id, retired.id, retired.version)
         .await
         .expect("retire");
+    // A relation stored before the writes under test, which they must find to refuse making it again.
+    inventory::relate(
+        &txn,
+        &ctx,
+        organisation_id,
+        RelationKind::IntegratesWith,
+        ids[1].id,
+        ids[2].id,
+    )
+    .await
+    .expect("an integration");
     txn.commit().await.expect("commit");
     Arranged {
         organisation_id,
@@ -138,7 +149,9 @@ async fn write(
     };
     let wanted = relations(&ids);
     if batched {
-        inventory::relate_many(txn, &ctx, organisation_id, &wanted).await?;
+        // As an import relates them: the records just created are new, with no relation stored to look up.
+        let new_records = ids.iter().copied().collect();
+        inventory::relate_many_with_new(txn, &ctx, organisation_id, &wanted, &new_records).await?;
     } else {
         for (kind, from, to) in wanted {
             inventory::relate(txn, &ctx, organisation_id, kind, from, to).await?;
@@ -259,7 +272,7 @@ async fn batches_write_what_one_by_one_writes(backend: Backend) {
     }
     let (items, relations, events) = &seen[0];
     assert_eq!(items.len(), 4 + 2 + 1 + 5);
-    assert_eq!(relations.len(), 4 + 8);
+    assert_eq!(relations.len(), 1 + 4 + 8);
     assert_eq!(events.len(), 2 + 4 + 5 + 8, "one event per record and relation");
     assert_eq!(items, &seen[1].0, "the same records");
     assert_eq!(relations, &seen[1].1, "the same relations");
@@ -350,6 +363,23 @@ async fn batches_refuse_what_one_by_one_refuses(backend: Backend) {
                     (RelationKind::IntegratesWith, y, x),
                 ]
             }),
+        ),
+        (
+            "an integration stored, again",
+            ItemKind::InformationSet,
+            vec![set("Journaler")],
+            Box::new(move |new: &[i64]| {
+                vec![
+                    (RelationKind::HeldBy, new[0], x),
+                    (RelationKind::IntegratesWith, y, platform),
+                ]
+            }),
+        ),
+        (
+            "an integration stored, the other way",
+            ItemKind::InformationSet,
+            vec![],
+            Box::new(move |_: &[i64]| vec![(RelationKind::IntegratesWith, platform, y)]),
         ),
         (
             "a runs-on cycle",
