@@ -26,6 +26,7 @@ mod m20261126_000017_people_indexes;
 mod m20261126_000018_level_tops;
 mod m20261127_000019_audit_without_references;
 mod m20261127_000020_partial_person_indexes;
+mod m20261127_000021_gap_summaries;
 
 /// The list of LIS's migrations, oldest first.
 pub struct Migrator;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000018_level_tops::Migration),
             Box::new(m20261127_000019_audit_without_references::Migration),
             Box::new(m20261127_000020_partial_person_indexes::Migration),
+            Box::new(m20261127_000021_gap_summaries::Migration),
         ]
     }
 }

@@ -458,3 +458,227 @@ async fn the_report_counts_coverage_gaps_and_overdue_per_unit_measure_and_owner(
 }
 
 on_both_databases!(the_report_counts_coverage_gaps_and_overdue_per_unit_measure_and_owner);
+
+/// The report's analysis from the stored summaries on `today`, and the same worked out from every status.
+async fn stored_and_recounted(
+    app: &TestApp,
+    catalog: &lis_catalog::Catalog,
+    today: chrono::NaiveDate,
+) -> (lis_reports::gaps::GapAnalysis, lis_reports::gaps::GapAnalysis) {
+    let organisation_id = app.organisation_id().await;
+    let systems = lis_store::gaps::systems_in_use(&app.db, organisation_id)
+        .await
+        .expect("systems");
+    let not_in_use = lis_store::soa::controls_not_in_use(&app.db, organisation_id)
+        .await
+        .expect("soa");
+    let (stored, _) = lis_web::gap_analysis::analyse(&app.db, catalog, organisation_id, &systems, &not_in_use, today)
+        .await
+        .expect("the analysis from summaries");
+    let ids: Vec<i64> = systems.iter().map(|s| s.id).collect();
+    let statuses = lis_store::gaps::statuses(&app.db, organisation_id, &ids)
+        .await
+        .expect("statuses");
+    let recounted = lis_reports::gaps::analyse(catalog, &not_in_use, &systems, &statuses, today);
+    (stored, recounted)
+}
+
+async fn the_stored_summaries_follow_every_change_that_moves_the_counts(backend: Backend) {
+    use lis_store::entity::gap_summary;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let app = TestApp::demo(backend).await;
+    let ciso = app.sign_in_as(Some(Role::Ciso)).await;
+    let catalog = lis_catalog::shipped().expect("the shipped catalogue");
+    let organisation_id = app.organisation_id().await;
+    // The demo's classifications, shared controls and statuses.
+    let txn = app.db.begin_change().await.expect("begin");
+    lis_store::demo_assessment::assess(&txn, organisation_id)
+        .await
+        .expect("assess the demo");
+    txn.commit().await.expect("commit");
+    let today = chrono::Utc::now().date_naive();
+    let same = |step: &str, (stored, recounted): (lis_reports::gaps::GapAnalysis, lis_reports::gaps::GapAnalysis)| {
+        assert_eq!(stored, recounted, "{step}");
+        stored
+    };
+    // The first report works every summary out and stores it.
+    let first = same("no summary stored", stored_and_recounted(&app, &catalog, today).await);
+    assert!(first.whole.applicable > 0 && first.whole.gaps() > 0 && first.whole.by_severity[3] > 0);
+    let stored = gap_summary::Entity::find()
+        .filter(gap_summary::Column::OrganisationId.eq(organisation_id))
+        .all(&app.db)
+        .await
+        .expect("summaries");
+    assert_eq!(stored.len(), first.systems, "one summary per system");
+    assert!(
+        stored
+            .iter()
+            .all(|s| s.counts.is_some() && s.computed_on == Some(today))
+    );
+
+    // The next reads them: a summary altered in the database shows in the analysis.
+    let system = *first
+        .by_system
+        .iter()
+        .find(|(_, tally)| tally.applicable > 0)
+        .expect("a system with requirements")
+        .0;
+    let row = stored
+        .iter()
+        .find(|s| s.system_id == system)
+        .expect("its summary")
+        .clone();
+    let mut altered: gap_summary::ActiveModel = row.clone().into();
+    altered.counts = Set(Some(String::new()));
+    altered.update(&app.db).await.expect("alter the summary");
+    let (read, _) = stored_and_recounted(&app, &catalog, today).await;
+    assert_eq!(
+        read.by_system[&system],
+        lis_reports::gaps::Tally::default(),
+        "the stored summary is read"
+    );
+
+    // A status saved marks the system's summary stale: the next report works it out again.
+    let not_in_use = lis_store::soa::controls_not_in_use(&app.db, organisation_id)
+        .await
+        .expect("soa");
+    let facts = lis_store::gaps::systems_in_use_among(&app.db, organisation_id, Some(&[system]))
+        .await
+        .expect("the system")
+        .remove(0);
+    let requirement = catalog.applicable_in_use(&facts.profile, &not_in_use)[0].id.clone();
+    let seen = lis_store::requirement_status::of_system(&app.db, system)
+        .await
+        .expect("statuses")
+        .get(&requirement)
+        .map(|r| r.version);
+    let txn = app.db.begin_change().await.expect("begin");
+    let record = lis_domain::gap::StatusRecord {
+        status: Some(lis_domain::gap::RequirementStatus::EjUppfyllt),
+        severity: Some(lis_domain::gap::Severity::Allvarlig),
+        due: today.checked_add_days(chrono::Days::new(10)),
+        ..Default::default()
+    };
+    lis_store::requirement_status::record(
+        &txn,
+        &ChangeContext::person(ciso.person_id, None),
+        organisation_id,
+        system,
+        &requirement,
+        true,
+        &record,
+        seen,
+    )
+    .await
+    .expect("record a status");
+    txn.commit().await.expect("commit");
+    let marked = gap_summary::Entity::find_by_id(system)
+        .one(&app.db)
+        .await
+        .expect("read")
+        .expect("the summary row");
+    assert_eq!((marked.stamp, marked.counts), (row.stamp + 1, None), "marked stale");
+    let after_status = same("a status saved", stored_and_recounted(&app, &catalog, today).await);
+    assert_ne!(after_status.by_system[&system], first.by_system[&system]);
+
+    // A summary worked out from statuses read before a save does not replace the save's mark.
+    let late = lis_store::gap_summaries::Fresh {
+        system_id: system,
+        seen_stamp: row.stamp,
+        counts: String::new(),
+        profile: String::new(),
+        basis: String::new(),
+        inherited: String::new(),
+        computed_on: today,
+        valid_until: None,
+    };
+    lis_store::gap_summaries::save(&app.db, organisation_id, &[late])
+        .await
+        .expect("save");
+    let kept = gap_summary::Entity::find_by_id(system)
+        .one(&app.db)
+        .await
+        .expect("read")
+        .expect("the summary row");
+    assert_ne!(
+        kept.counts.as_deref(),
+        Some(""),
+        "a summary read before the save is dropped"
+    );
+
+    // A shared control's status changes what its users inherit.
+    let control = lis_store::shared_controls::list(&app.db, organisation_id)
+        .await
+        .expect("shared controls")
+        .into_iter()
+        .find(|c| c.status == "uppfyllt")
+        .expect("a shared control met");
+    let users = lis_store::shared_controls::users_of(&app.db, control.id)
+        .await
+        .expect("users");
+    assert!(!users.is_empty());
+    let fields = lis_store::shared_controls::Fields {
+        name: control.name.clone(),
+        description: control.description.clone(),
+        record: lis_domain::gap::StatusRecord {
+            status: Some(lis_domain::gap::RequirementStatus::DelvisUppfyllt),
+            severity: Some(lis_domain::gap::Severity::Betydande),
+            ..lis_store::shared_controls::record_of(&control)
+        },
+        requirements: lis_store::shared_controls::requirements_of(&app.db, control.id)
+            .await
+            .expect("its requirements"),
+    };
+    let txn = app.db.begin_change().await.expect("begin");
+    let known = |id: &str| catalog.requirements.iter().any(|r| r.id == id);
+    lis_store::shared_controls::update(
+        &txn,
+        &ChangeContext::person(ciso.person_id, None),
+        organisation_id,
+        control.id,
+        &fields,
+        &known,
+        control.version,
+    )
+    .await
+    .expect("change the shared control");
+    txn.commit().await.expect("commit");
+    let after_control = same(
+        "a shared control changed",
+        stored_and_recounted(&app, &catalog, today).await,
+    );
+    assert!(after_control.whole.by_severity[2] > after_status.whole.by_severity[2]);
+
+    // A new system (no summary yet) and one classified anew count at their levels.
+    let new_system = system_with(
+        &app,
+        ciso.person_id,
+        [3, 2, 2, 1],
+        ItemFields {
+            name: "Sammanfattat system".to_owned(),
+            ..ItemFields::default()
+        },
+    )
+    .await;
+    let after_new = same("a new system", stored_and_recounted(&app, &catalog, today).await);
+    assert!(after_new.by_system[&new_system].applicable > 0);
+    crate::requirements::held_by_at(&app, ciso.person_id, new_system, "Känsligare mängd", [3, 3, 3, 2]).await;
+    let after_levels = same("levels raised", stored_and_recounted(&app, &catalog, today).await);
+    assert!(after_levels.by_system[&new_system].weight > after_new.by_system[&new_system].weight);
+
+    // The SoA takes a control out of use: every summary rests on another basis.
+    crate::requirements::take_out_of_use(&app, ciso.person_id, &catalog.requirements[0].control).await;
+    let after_soa = same(
+        "a control out of use",
+        stored_and_recounted(&app, &catalog, today).await,
+    );
+    assert!(after_soa.whole.applicable < after_levels.whole.applicable);
+
+    // Time passes: a gap falling due is overdue after its date, and a summary of a later day is not used earlier.
+    let later = today.checked_add_days(chrono::Days::new(400)).expect("a date");
+    let after_due = same("a year on", stored_and_recounted(&app, &catalog, later).await);
+    assert!(after_due.whole.overdue > after_soa.whole.overdue);
+    same("back to today", stored_and_recounted(&app, &catalog, today).await);
+}
+
+on_both_databases!(the_stored_summaries_follow_every_change_that_moves_the_counts);

@@ -37,14 +37,25 @@ pub(crate) async fn system_with(app: &TestApp, person: i64, levels: [u8; 4], fie
     let organisation_id = app.organisation_id().await;
     let ctx = ChangeContext::person(person, None);
     let txn = app.db.begin_change().await.expect("begin");
-    let information_set = ItemFields {
-        name: format!("Kravmängd {}", fields.name),
-        ..ItemFields::default()
-    };
+    let name = format!("Kravmängd {}", fields.name);
     let system = inventory::create(&txn, &ctx, organisation_id, ItemKind::System, fields)
         .await
         .expect("create the system")
         .id;
+    txn.commit().await.expect("commit");
+    held_by_at(app, person, system, &name, levels).await;
+    system
+}
+
+/// An informationsmängd named `name` held by `system`, classified at `levels` (K, R, T, S) and decided by `person`.
+pub(crate) async fn held_by_at(app: &TestApp, person: i64, system: i64, name: &str, levels: [u8; 4]) {
+    let organisation_id = app.organisation_id().await;
+    let ctx = ChangeContext::person(person, None);
+    let txn = app.db.begin_change().await.expect("begin");
+    let information_set = ItemFields {
+        name: name.to_owned(),
+        ..ItemFields::default()
+    };
     let information = inventory::create(&txn, &ctx, organisation_id, ItemKind::InformationSet, information_set)
         .await
         .expect("create the informationsmängd")
@@ -83,11 +94,10 @@ pub(crate) async fn system_with(app: &TestApp, person: i64, levels: [u8; 4], fie
         .await
         .expect("approve");
     txn.commit().await.expect("commit");
-    system
 }
 
 /// The CISO takes `control` out of use in the SoA.
-async fn take_out_of_use(app: &TestApp, ciso: i64, control: &str) {
+pub(crate) async fn take_out_of_use(app: &TestApp, ciso: i64, control: &str) {
     let organisation_id = app.organisation_id().await;
     let txn = app.db.begin_change().await.expect("begin");
     let decision = SoaDecision {

@@ -42,8 +42,6 @@ pub struct GapAnalysis {
 /// One applicable requirement as the analysis weighs it.
 struct Weighed<'a> {
     requirement: &'a Requirement,
-    /// The position of its control's theme in [`Applicable::themes`].
-    theme: usize,
     /// The position of its control in the catalogue.
     control: usize,
     weight: u64,
@@ -66,16 +64,26 @@ fn weight_of(requirement: &Requirement, profile: &Profile) -> u64 {
 struct Applicable<'a> {
     catalog: &'a Catalog,
     not_in_use: &'a BTreeSet<String>,
-    /// The themes: the catalogue's, then any a control names that the catalogue does not list.
-    themes: Vec<&'a str>,
-    /// Per control id: its position in the catalogue and its theme's in `themes`.
-    control_of: HashMap<&'a str, (usize, usize)>,
+    numbering: Numbering<'a>,
     by_profile: HashMap<Profile, Vec<Weighed<'a>>>,
+    /// The same by requirement id, made only when asked for.
+    by_profile_and_id: HashMap<Profile, HashMap<&'a str, &'a Requirement>>,
 }
 
-impl<'a> Applicable<'a> {
-    fn new(catalog: &'a Catalog, not_in_use: &'a BTreeSet<String>) -> Self {
+/// The catalogue's themes and controls by position.
+struct Numbering<'a> {
+    /// The themes: the catalogue's, then any a control names that the catalogue does not list.
+    themes: Vec<&'a str>,
+    /// Per control, by its position in the catalogue: its theme's position in `themes`.
+    theme_of: Vec<usize>,
+    /// Per control id: its position in the catalogue.
+    control_of: HashMap<&'a str, usize>,
+}
+
+impl<'a> Numbering<'a> {
+    fn new(catalog: &'a Catalog) -> Self {
         let mut themes: Vec<&str> = catalog.themes.iter().map(|t| t.id.as_str()).collect();
+        let mut theme_of = Vec::with_capacity(catalog.controls.len());
         let mut control_of = HashMap::new();
         for (position, control) in catalog.controls.iter().enumerate() {
             let theme = match themes.iter().position(|t| *t == control.theme) {
@@ -85,14 +93,25 @@ impl<'a> Applicable<'a> {
                     themes.len() - 1
                 }
             };
-            control_of.insert(control.id.as_str(), (position, theme));
+            theme_of.push(theme);
+            control_of.insert(control.id.as_str(), position);
         }
+        Self {
+            themes,
+            theme_of,
+            control_of,
+        }
+    }
+}
+
+impl<'a> Applicable<'a> {
+    fn new(catalog: &'a Catalog, not_in_use: &'a BTreeSet<String>) -> Self {
         Self {
             catalog,
             not_in_use,
-            themes,
-            control_of,
+            numbering: Numbering::new(catalog),
             by_profile: HashMap::new(),
+            by_profile_and_id: HashMap::new(),
         }
     }
 
@@ -100,7 +119,7 @@ impl<'a> Applicable<'a> {
         let Self {
             catalog,
             not_in_use,
-            control_of,
+            numbering,
             by_profile,
             ..
         } = self;
@@ -109,10 +128,9 @@ impl<'a> Applicable<'a> {
                 .applicable_in_use(&profile, not_in_use)
                 .into_iter()
                 .filter_map(|requirement| {
-                    let (control, theme) = *control_of.get(requirement.control.as_str())?;
+                    let control = *numbering.control_of.get(requirement.control.as_str())?;
                     Some(Weighed {
                         requirement,
-                        theme,
                         control,
                         weight: weight_of(requirement, &profile),
                     })
@@ -120,43 +138,63 @@ impl<'a> Applicable<'a> {
                 .collect()
         })
     }
+
+    /// The requirement `id` if it applies at `profile`.
+    fn requirement_at(&mut self, profile: Profile, id: &str) -> Option<&'a Requirement> {
+        if !self.by_profile_and_id.contains_key(&profile) {
+            let by_id = self
+                .at(profile)
+                .iter()
+                .map(|w| (w.requirement.id.as_str(), w.requirement))
+                .collect();
+            self.by_profile_and_id.insert(profile, by_id);
+        }
+        self.by_profile_and_id.get(&profile)?.get(id).copied()
+    }
 }
 
-/// The counts of one system, by position: per theme of [`Applicable::themes`], per control of the catalogue, per
-/// measure of the law.
-struct SystemCounts {
-    whole: Tally,
-    by_theme: Vec<Tally>,
+/// What one system counts towards the analysis: its tallies per control of the catalogue and per measure of the law,
+/// and the last day they hold. The whole, the themes and the heatmap are sums of the per-control tallies (every
+/// requirement belongs to one control), so a summary need not keep them; it is what LIS stores per system, so that
+/// a report over thousands of systems reads a few numbers per system instead of every status.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SystemSummary {
+    /// Per control with requirements applicable, by its position in the catalogue.
+    by_control: Vec<(usize, Tally)>,
+    /// Per point of cybersäkerhetslagen 2 kap. 3 § (1–10) cited by requirements applicable.
+    by_measure: Vec<(u8, Tally)>,
+    /// The last day the counts hold: the earliest due date, on the day counted or later, of a gap; the day after it
+    /// that gap is overdue. None when no gap falls due.
+    pub valid_until: Option<NaiveDate>,
+}
+
+/// Counts systems one at a time into [`SystemSummary`]s, working out what applies once per profile.
+pub struct Summariser<'a> {
+    applicable: Applicable<'a>,
+    today: NaiveDate,
     by_control: Vec<Tally>,
     by_measure: [Tally; 10],
 }
 
-impl SystemCounts {
-    fn new(themes: usize, controls: usize) -> Self {
+impl<'a> Summariser<'a> {
+    /// A summariser for `catalog` without the controls `not_in_use`, on `today` (which decides what is overdue).
+    pub fn new(catalog: &'a Catalog, not_in_use: &'a BTreeSet<String>, today: NaiveDate) -> Self {
         Self {
-            whole: Tally::default(),
-            by_theme: vec![Tally::default(); themes],
-            by_control: vec![Tally::default(); controls],
+            applicable: Applicable::new(catalog, not_in_use),
+            today,
+            by_control: vec![Tally::default(); catalog.controls.len()],
             by_measure: [Tally::default(); 10],
         }
     }
 
-    /// Sets every count back to zero, for the next system.
-    fn reset(&mut self) {
-        self.whole = Tally::default();
-        self.by_theme.fill(Tally::default());
+    /// The summary of a system at `profile` with what is `recorded` for it.
+    pub fn summarise(&mut self, profile: Profile, recorded: &HashMap<String, StatusRecord>) -> SystemSummary {
+        let today = self.today;
         self.by_control.fill(Tally::default());
         self.by_measure = [Tally::default(); 10];
-    }
-
-    /// Counts `weighed` with what is recorded for a system.
-    fn count(&mut self, weighed: &[Weighed<'_>], recorded: &HashMap<String, StatusRecord>, today: NaiveDate) {
-        for w in weighed {
+        let mut valid_until: Option<NaiveDate> = None;
+        for w in self.applicable.at(profile) {
             let record = recorded.get(&w.requirement.id);
-            self.whole.count(record, w.weight, today);
-            if let Some(tally) = self.by_theme.get_mut(w.theme) {
-                tally.count(record, w.weight, today);
-            }
             if let Some(tally) = self.by_control.get_mut(w.control) {
                 tally.count(record, w.weight, today);
             }
@@ -165,6 +203,28 @@ impl SystemCounts {
                     tally.count(record, w.weight, today);
                 }
             }
+            let falls_due = record
+                .filter(|r| r.is_gap())
+                .and_then(|r| r.due)
+                .filter(|due| *due >= today);
+            valid_until = match (valid_until, falls_due) {
+                (Some(until), Some(due)) => Some(until.min(due)),
+                (until, due) => until.or(due),
+            };
+        }
+        SystemSummary {
+            by_control: self
+                .by_control
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.applicable > 0)
+                .map(|(position, tally)| (position, *tally))
+                .collect(),
+            by_measure: (1..=10u8)
+                .zip(self.by_measure)
+                .filter(|(_, t)| t.applicable > 0)
+                .collect(),
+            valid_until,
         }
     }
 }
@@ -178,28 +238,49 @@ pub fn analyse(
     statuses: &Statuses,
     today: NaiveDate,
 ) -> GapAnalysis {
-    let mut applicable = Applicable::new(catalog, not_in_use);
-    let themes = applicable.themes.len();
-    let controls = catalog.controls.len();
+    let mut summariser = Summariser::new(catalog, not_in_use, today);
     let no_statuses = HashMap::new();
-    let mut analysis = GapAnalysis {
-        systems: systems.len(),
-        ..GapAnalysis::default()
-    };
+    let summaries: Vec<SystemSummary> = systems
+        .iter()
+        .map(|system| summariser.summarise(system.profile, statuses.get(&system.id).unwrap_or(&no_statuses)))
+        .collect();
+    roll_up(catalog, systems.iter().zip(&summaries))
+}
+
+/// The analysis of systems from their summaries (made with `catalog`): counted per system, org unit, objektsägare,
+/// theme, control, org unit and theme, and measure of the law.
+pub fn roll_up<'s>(
+    catalog: &Catalog,
+    systems: impl IntoIterator<Item = (&'s SystemFacts, &'s SystemSummary)>,
+) -> GapAnalysis {
+    let numbering = Numbering::new(catalog);
+    let mut analysis = GapAnalysis::default();
     // Summed by position first; named at the end.
-    let mut by_theme = vec![Tally::default(); themes];
-    let mut by_control = vec![Tally::default(); controls];
+    let mut by_theme = vec![Tally::default(); numbering.themes.len()];
+    let mut by_control = vec![Tally::default(); catalog.controls.len()];
     let mut by_unit_and_theme: HashMap<(Option<i64>, usize), Tally> = HashMap::new();
     let mut by_measure = [Tally::default(); 10];
-    let mut counts = SystemCounts::new(themes, controls);
-    for system in systems {
+    let mut of_system = vec![Tally::default(); numbering.themes.len()];
+    for (system, summary) in systems {
+        analysis.systems += 1;
         if system.profile.needs_separate_analysis() {
             analysis.separate_analysis += 1;
         }
-        let recorded = statuses.get(&system.id).unwrap_or(&no_statuses);
-        counts.reset();
-        counts.count(applicable.at(system.profile), recorded, today);
-        let whole = counts.whole;
+        of_system.fill(Tally::default());
+        let mut whole = Tally::default();
+        for (control, tally) in &summary.by_control {
+            let (Some(sum), Some(theme)) = (by_control.get_mut(*control), numbering.theme_of.get(*control)) else {
+                continue;
+            };
+            sum.merge(tally);
+            whole.merge(tally);
+            of_system[*theme].merge(tally);
+        }
+        for (point, tally) in &summary.by_measure {
+            if let Some(sum) = by_measure.get_mut(usize::from(*point).wrapping_sub(1)) {
+                sum.merge(tally);
+            }
+        }
         analysis.whole.merge(&whole);
         analysis.by_system.insert(system.id, whole);
         analysis.by_unit.entry(system.org_unit_id).or_default().merge(&whole);
@@ -208,21 +289,15 @@ pub fn analyse(
             .entry(system.owner_person_id)
             .or_default()
             .merge(&whole);
-        for (theme, tally) in counts.by_theme.iter().enumerate().filter(|(_, t)| t.applicable > 0) {
+        for (theme, tally) in of_system.iter().enumerate().filter(|(_, t)| t.applicable > 0) {
             by_theme[theme].merge(tally);
             by_unit_and_theme
                 .entry((system.org_unit_id, theme))
                 .or_default()
                 .merge(tally);
         }
-        for (sum, tally) in by_control.iter_mut().zip(&counts.by_control) {
-            sum.merge(tally);
-        }
-        for (sum, tally) in by_measure.iter_mut().zip(&counts.by_measure) {
-            sum.merge(tally);
-        }
     }
-    let theme_names = &applicable.themes;
+    let theme_names = &numbering.themes;
     analysis.by_theme = by_theme
         .into_iter()
         .enumerate()
@@ -247,6 +322,104 @@ pub fn analyse(
         .map(|((point, _, _), tally)| (*point, tally))
         .collect();
     analysis
+}
+
+/// Writes [`SystemSummary`]s as text and reads them back, for one catalogue: `A.5.1=3,2,5,3,1;§2=…`, one entry per
+/// control (by id) and per measure of the law (`§` and its point), the numbers of a [`Tally`] in the order of its
+/// fields with the trailing zeros left out. The last valid day is kept apart.
+pub struct SummaryText<'a> {
+    catalog: &'a Catalog,
+    numbering: Numbering<'a>,
+}
+
+/// Separates a summary's entries.
+const ENTRY: char = ';';
+/// Marks an entry of a measure of the law.
+const MEASURE: char = '§';
+
+impl<'a> SummaryText<'a> {
+    /// Reads and writes summaries made with `catalog`.
+    pub fn new(catalog: &'a Catalog) -> Self {
+        Self {
+            catalog,
+            numbering: Numbering::new(catalog),
+        }
+    }
+
+    /// `summary` as text.
+    pub fn write(&self, summary: &SystemSummary) -> String {
+        let mut text = String::new();
+        let mut entry = |key: &dyn std::fmt::Display, tally: &Tally| {
+            if !text.is_empty() {
+                text.push(ENTRY);
+            }
+            let numbers = tally_numbers(tally);
+            let used = numbers.iter().rposition(|n| *n != 0).map_or(0, |last| last + 1);
+            let numbers: Vec<String> = numbers[..used].iter().map(u64::to_string).collect();
+            text.push_str(&format!("{key}={}", numbers.join(",")));
+        };
+        for (control, tally) in &summary.by_control {
+            if let Some(control) = self.catalog.controls.get(*control) {
+                entry(&control.id, tally);
+            }
+        }
+        for (point, tally) in &summary.by_measure {
+            entry(&format!("{MEASURE}{point}"), tally);
+        }
+        text
+    }
+
+    /// The summary `text` holds, valid until `valid_until`; none if it names a control the catalogue does not have
+    /// or is not text [`Self::write`] writes.
+    pub fn read(&self, text: &str, valid_until: Option<NaiveDate>) -> Option<SystemSummary> {
+        let mut summary = SystemSummary {
+            valid_until,
+            ..SystemSummary::default()
+        };
+        for entry in text.split(ENTRY).filter(|e| !e.is_empty()) {
+            let (key, numbers) = entry.split_once('=')?;
+            let mut values = [0u64; 10];
+            for (value, number) in values.iter_mut().zip(numbers.split(',').filter(|n| !n.is_empty())) {
+                *value = number.parse().ok()?;
+            }
+            let tally = tally_of(values);
+            match key.strip_prefix(MEASURE) {
+                Some(point) => summary.by_measure.push((point.parse().ok()?, tally)),
+                None => summary.by_control.push((*self.numbering.control_of.get(key)?, tally)),
+            }
+        }
+        Some(summary)
+    }
+}
+
+/// A tally's numbers in the order of its fields.
+fn tally_numbers(t: &Tally) -> [u64; 10] {
+    let [a, b, c, d] = t.by_severity;
+    [
+        t.applicable,
+        t.met,
+        t.weight,
+        t.weighted_met,
+        t.not_assessed,
+        a,
+        b,
+        c,
+        d,
+        t.overdue,
+    ]
+}
+
+/// The tally [`tally_numbers`] gives.
+fn tally_of(n: [u64; 10]) -> Tally {
+    Tally {
+        applicable: n[0],
+        met: n[1],
+        weight: n[2],
+        weighted_met: n[3],
+        not_assessed: n[4],
+        by_severity: [n[5], n[6], n[7], n[8]],
+        overdue: n[9],
+    }
 }
 
 /// One gap, as the report lists it.
@@ -288,14 +461,48 @@ pub fn worst_gaps<'a>(
     statuses: &'a Statuses,
     limit: usize,
 ) -> (Vec<Gap<'a>>, usize) {
-    let mut found = unordered_gaps(catalog, not_in_use, systems, statuses);
+    let found = unordered_gaps(catalog, not_in_use, systems, statuses);
     let total = found.len();
-    if limit < total {
+    (first_worst(found, limit), total)
+}
+
+/// The `limit` worst gaps among the records in `statuses` of `systems`, in the order of [`gaps`]; a requirement
+/// with no record is not among them. For the report's list when the worst are known to be recorded ones (the
+/// not assessed rank last) and `statuses` holds only those worth ranking.
+pub fn worst_recorded_gaps<'a>(
+    catalog: &'a Catalog,
+    not_in_use: &'a BTreeSet<String>,
+    systems: &'a [SystemFacts],
+    statuses: &'a Statuses,
+    limit: usize,
+) -> Vec<Gap<'a>> {
+    let mut applicable = Applicable::new(catalog, not_in_use);
+    let mut found = Vec::new();
+    for system in systems {
+        let Some(recorded) = statuses.get(&system.id) else {
+            continue;
+        };
+        for (id, record) in recorded.iter().filter(|(_, record)| record.is_gap()) {
+            if let Some(requirement) = applicable.requirement_at(system.profile, id) {
+                found.push(Gap {
+                    system,
+                    requirement,
+                    record: Some(record),
+                });
+            }
+        }
+    }
+    first_worst(found, limit)
+}
+
+/// The first `limit` of `found` in the order of [`gaps`], without ordering the rest.
+fn first_worst(mut found: Vec<Gap<'_>>, limit: usize) -> Vec<Gap<'_>> {
+    if limit < found.len() {
         found.select_nth_unstable_by(limit, worst_first);
         found.truncate(limit);
     }
     found.sort_by(worst_first);
-    (found, total)
+    found
 }
 
 /// The order of [`gaps`]: the worst first, then by system name and requirement id.
@@ -697,5 +904,74 @@ mod tests {
             assert_eq!(total, all.len());
             assert_eq!(worst, all[..limit.min(all.len())], "limit {limit}");
         }
+        // Ranked from the recorded ones with a brist only (as the report reads them), the first are the same.
+        let severe: Statuses = statuses
+            .iter()
+            .map(|(id, of_system)| {
+                let kept = of_system
+                    .iter()
+                    .filter(|(_, r)| r.severity.is_some())
+                    .map(|(req, r)| (req.clone(), r.clone()));
+                (*id, kept.collect())
+            })
+            .collect();
+        let with_brist = all
+            .iter()
+            .filter(|g| g.record.is_some_and(|r| r.severity.is_some()))
+            .count();
+        for limit in [1, 7, with_brist] {
+            let worst = worst_recorded_gaps(&catalog, &none, &systems, &severe, limit);
+            assert_eq!(worst, all[..limit], "limit {limit}");
+        }
+    }
+
+    #[test]
+    fn summaries_written_and_read_back_add_up_to_the_analysis() {
+        let catalog = lis_catalog::shipped().expect("the shipped catalogue");
+        let none = BTreeSet::new();
+        let profiles = [
+            Profile::new(1, 1, 1, 1),
+            Profile::new(3, 2, 2, 1),
+            Profile::new(4, 1, 1, 1),
+        ];
+        let systems: Vec<SystemFacts> = (1..=9)
+            .map(|id| system(id, id % 3, id % 2, profiles[usize::try_from(id).unwrap_or(0) % 3]))
+            .collect();
+        let today = date("2026-11-26");
+        let mut statuses = Statuses::new();
+        for s in &systems {
+            let reqs = catalog.applicable_in_use(&s.profile, &none);
+            for (j, r) in reqs.iter().step_by(3).enumerate() {
+                let status = [RequirementStatus::Uppfyllt, RequirementStatus::DelvisUppfyllt][j % 2];
+                let due = ["2026-01-01", "2026-12-24", "2026-11-26"][j % 3];
+                let severity = [None, Some(Severity::Betydande)][(j / 2) % 2];
+                statuses
+                    .entry(s.id)
+                    .or_default()
+                    .insert(r.id.clone(), record(status, severity, Some(due)));
+            }
+        }
+        let direct = analyse(&catalog, &none, &systems, &statuses, today);
+        let text = SummaryText::new(&catalog);
+        let mut summariser = Summariser::new(&catalog, &none, today);
+        let read_back: Vec<SystemSummary> = systems
+            .iter()
+            .map(|s| {
+                let summary = summariser.summarise(s.profile, statuses.get(&s.id).unwrap_or(&HashMap::new()));
+                let written = text.write(&summary);
+                let read = text.read(&written, summary.valid_until).expect("a summary read back");
+                assert_eq!(read, summary, "system {}", s.id);
+                read
+            })
+            .collect();
+        assert_eq!(roll_up(&catalog, systems.iter().zip(&read_back)), direct);
+        assert!(direct.whole.overdue > 0 && direct.whole.by_severity[2] > 0 && direct.by_measure.len() > 1);
+        // A summary holds until the earliest due date of a gap that is not yet overdue: today is one.
+        let gap_due_today = read_back.iter().any(|s| s.valid_until == Some(today));
+        assert!(gap_due_today);
+        assert!(read_back.iter().all(|s| s.valid_until.is_none_or(|d| d >= today)));
+        assert_eq!(text.read("A.5.1=1,x", None), None, "not a number");
+        assert_eq!(text.read("X.99=1", None), None, "no such control");
+        assert_eq!(text.read("", None), Some(SystemSummary::default()));
     }
 }

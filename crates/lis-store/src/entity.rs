@@ -9,6 +9,7 @@ pub mod catalogue_version;
 pub mod classification;
 pub mod cycle_tally;
 pub mod evidence_file;
+pub mod gap_summary;
 pub mod import_upload;
 pub mod information_type;
 pub mod inventory_item;

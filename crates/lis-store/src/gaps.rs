@@ -109,7 +109,12 @@ const RECORD: char = '\u{1e}';
 /// The statement reading the statuses of the organisation's systems (of `ids` only, when given), packed: one row per
 /// system with its statuses joined into one text. Half a million statuses read row by row cost the drivers far more
 /// than the database's own work; a few thousand rows of packed text cost little.
-fn packed_statuses(backend: DbBackend, organisation_id: i64, ids: Option<&[i64]>) -> Statement {
+fn packed_statuses(
+    backend: DbBackend,
+    organisation_id: i64,
+    ids: Option<&[i64]>,
+    at_least: Option<Severity>,
+) -> Statement {
     let (join, char_fn, due, exception, responsible) = match backend {
         DbBackend::Postgres => (
             "string_agg",
@@ -131,10 +136,19 @@ fn packed_statuses(backend: DbBackend, organisation_id: i64, ids: Option<&[i64]>
         let listed: Vec<String> = ids.iter().map(i64::to_string).collect();
         format!(" AND system_id IN ({})", listed.join(", "))
     });
+    // Only statuses with a *brist* this bad or worse, and local exceptions (which decide whether a system inherits).
+    let severe = at_least.map_or_else(String::new, |least| {
+        let listed: Vec<String> = Severity::ALL
+            .iter()
+            .skip_while(|s| **s != least)
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        format!(" AND (local_exception OR severity IN ({}))", listed.join(", "))
+    });
     let sql = format!(
         "SELECT system_id, {join}(requirement_id || {field} || status || {field} || COALESCE(severity, '') || \
          {field} || COALESCE({due}, '') || {field} || {exception} || {field} || COALESCE({responsible}, ''), \
-         {char_fn}(30)) AS packed FROM requirement_status WHERE organisation_id = {organisation_id}{only} \
+         {char_fn}(30)) AS packed FROM requirement_status WHERE organisation_id = {organisation_id}{only}{severe} \
          GROUP BY system_id"
     );
     Statement::from_string(backend, sql)
@@ -174,6 +188,38 @@ pub async fn statuses(
     organisation_id: i64,
     system_ids: &[i64],
 ) -> Result<Statuses, StoreError> {
+    let inherited = crate::shared_controls::inherited(db, organisation_id, system_ids).await?;
+    let mut found = recorded(db, organisation_id, system_ids, None).await?;
+    with_inherited(&mut found, &inherited);
+    Ok(found)
+}
+
+/// Like [`statuses`], with what `system_ids` inherit read already, and only the statuses with a *brist* of
+/// `at_least` or worse: what ranking the worst gaps needs, when there are enough of them.
+pub async fn severe_statuses(
+    db: &impl ConnectionTrait,
+    organisation_id: i64,
+    system_ids: &[i64],
+    inherited: &HashMap<i64, HashMap<String, crate::shared_controls::Inherited>>,
+    at_least: Severity,
+) -> Result<Statuses, StoreError> {
+    let mut found = recorded(db, organisation_id, system_ids, Some(at_least)).await?;
+    with_inherited(&mut found, inherited);
+    let least = Severity::ALL.iter().position(|s| *s == at_least);
+    for of_system in found.values_mut() {
+        of_system.retain(|_, record| record.severity.and_then(|s| Severity::ALL.iter().position(|a| *a == s)) >= least);
+    }
+    Ok(found)
+}
+
+/// What the systems `system_ids` record themselves (only with a *brist* of `at_least` or worse, or a local
+/// exception, when given).
+pub async fn recorded(
+    db: &impl ConnectionTrait,
+    organisation_id: i64,
+    system_ids: &[i64],
+    at_least: Option<Severity>,
+) -> Result<Statuses, StoreError> {
     let mut found = Statuses::new();
     let wanted: HashSet<i64> = system_ids.iter().copied().collect();
     // Many systems are read with one statement over the organisation rather than with long lists of ids.
@@ -183,7 +229,7 @@ pub async fn statuses(
         system_ids.chunks(crate::inventory::BATCH).map(Some).collect()
     };
     for chunk in chunks {
-        let statement = packed_statuses(db.get_database_backend(), organisation_id, chunk);
+        let statement = packed_statuses(db.get_database_backend(), organisation_id, chunk, at_least);
         for row in db.query_all_raw(statement).await? {
             let system_id: i64 = row.try_get("", "system_id")?;
             let packed: String = row.try_get("", "packed")?;
@@ -196,15 +242,23 @@ pub async fn statuses(
             of_system.extend(packed.split(RECORD).filter_map(unpack));
         }
     }
-    for (system_id, inherited) in crate::shared_controls::inherited(db, organisation_id, system_ids).await? {
-        let own = found.entry(system_id).or_default();
-        for (requirement_id, given) in inherited {
-            if !own.get(&requirement_id).is_some_and(|record| record.local_exception) {
-                own.insert(requirement_id, given.record);
+    Ok(found)
+}
+
+/// Lays what the systems `inherited` from shared controls over what they record: a system's own status stands only
+/// where it records a local exception.
+pub fn with_inherited<'a>(
+    found: &mut Statuses,
+    inherited: impl IntoIterator<Item = (&'a i64, &'a HashMap<String, crate::shared_controls::Inherited>)>,
+) {
+    for (system_id, given) in inherited {
+        let own = found.entry(*system_id).or_default();
+        for (requirement_id, given) in given {
+            if !own.get(requirement_id).is_some_and(|record| record.local_exception) {
+                own.insert(requirement_id.clone(), given.record.clone());
             }
         }
     }
-    Ok(found)
 }
 
 /// One change of a system's status or *brist* on a requirement, as the audit trail recorded it.

@@ -20,6 +20,7 @@ pub mod demo_assessment;
 pub mod entity;
 mod error;
 pub mod evidence;
+pub mod gap_summaries;
 pub mod gaps;
 pub mod information_types;
 pub mod inventory;

@@ -168,6 +168,7 @@ pub async fn record(
         Some(_) => active.update(txn).await?,
         None => active.insert(txn).await?,
     };
+    crate::gap_summaries::mark_stale(txn, organisation_id, system_id).await?;
     audit::append(
         txn,
         ctx,

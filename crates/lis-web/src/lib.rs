@@ -9,6 +9,7 @@ pub mod auth;
 mod download;
 mod error;
 mod form;
+pub mod gap_analysis;
 mod handlers;
 mod heatmap;
 pub mod i18n;

@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use lis_domain::gap::{RequirementStatus, Severity, Statuses, SystemFacts};
+use lis_domain::gap::{RequirementStatus, Severity, SystemFacts};
 use lis_domain::inventory::ItemKind;
 use lis_domain::law::CYBERSAKERHETSLAGEN_MEASURES;
 use lis_domain::{Action, OrgTree, OrgTreeNode, Resource};
@@ -305,7 +305,8 @@ pub(crate) struct Report {
     pub(crate) owner: Option<i64>,
     pub(crate) scope_label: String,
     pub(crate) systems: Vec<SystemFacts>,
-    pub(crate) statuses: Statuses,
+    /// What the systems inherit from shared controls.
+    pub(crate) inherited: crate::gap_analysis::InheritedBySystem,
     pub(crate) not_in_use: BTreeSet<String>,
     pub(crate) rows: Vec<UnitRow>,
     /// The analysis with every system counted under its row (index into `rows`, as an id; none without a unit).
@@ -378,8 +379,6 @@ pub(crate) async fn report(
         .filter(|system| owner.is_none() || system.owner_person_id == owner)
         .filter(|system| scope.is_none() || system.org_unit_id.is_some_and(|u| row_of.contains_key(&u)))
         .collect();
-    let ids: Vec<i64> = systems.iter().map(|s| s.id).collect();
-    let statuses = lis_store::gaps::statuses(&state.db, organisation_id, &ids).await?;
     let not_in_use = lis_store::soa::controls_not_in_use(&state.db, organisation_id).await?;
     let today = crate::time::today();
     let rolled: Vec<SystemFacts> = systems
@@ -392,7 +391,8 @@ pub(crate) async fn report(
             ..system.clone()
         })
         .collect();
-    let by_row = lis_reports::gaps::analyse(&state.catalog, &not_in_use, &rolled, &statuses, today);
+    let (by_row, inherited) =
+        crate::gap_analysis::analyse(&state.db, &state.catalog, organisation_id, &rolled, &not_in_use, today).await?;
     // An objektsägare compares their own objects with a cycle too: the comparison is limited to the report's scope.
     let cycles = lis_store::cycles::list(&state.db, organisation_id).await?;
     let compare = ReportParams::id(&params.compare).and_then(|id| cycles.iter().find(|c| c.id == id).cloned());
@@ -462,7 +462,7 @@ pub(crate) async fn report(
         owner,
         scope_label,
         systems,
-        statuses,
+        inherited,
         not_in_use,
         rows,
         by_row,
@@ -624,13 +624,22 @@ pub async fn report_page(
             .cmp(&b.0.unwrap_or(u64::MAX))
             .then_with(|| a.1.label.cmp(&b.1.label))
     });
-    let (worst, gaps_total) = lis_reports::gaps::worst_gaps(
-        &state.catalog,
-        &report.not_in_use,
+    let (statuses, all) = crate::gap_analysis::statuses_for_worst(
+        &state.db,
+        user.organisation_id(),
         &report.systems,
-        &report.statuses,
+        analysis,
+        &report.inherited,
         WORST_SHOWN,
-    );
+    )
+    .await?;
+    let (catalog, not_in_use) = (&state.catalog, &report.not_in_use);
+    let worst = if all {
+        lis_reports::gaps::worst_gaps(catalog, not_in_use, &report.systems, &statuses, WORST_SHOWN).0
+    } else {
+        lis_reports::gaps::worst_recorded_gaps(catalog, not_in_use, &report.systems, &statuses, WORST_SHOWN)
+    };
+    let gaps_total = usize::try_from(analysis.whole.gaps()).unwrap_or(usize::MAX);
     let view = ReportView {
         today: report.today.to_string(),
         scope_label: report.scope_label.clone(),
@@ -734,7 +743,10 @@ async fn tables(
         .filter_map(|row| Some((row.as_ref().copied()?, report.row_label(Lang::Sv, *row))))
         .collect();
     let summary = lis_reports::gaps::summary_table(&report.by_row, &names);
-    let gaps = lis_reports::gaps::gaps(&state.catalog, &report.not_in_use, &report.systems, &report.statuses);
+    let ids: Vec<i64> = report.systems.iter().map(|s| s.id).collect();
+    let mut statuses = lis_store::gaps::recorded(&state.db, user.organisation_id(), &ids, None).await?;
+    lis_store::gaps::with_inherited(&mut statuses, &report.inherited);
+    let gaps = lis_reports::gaps::gaps(&state.catalog, &report.not_in_use, &report.systems, &statuses);
     let list = lis_reports::gaps::gap_table(&state.catalog, &gaps, &report.names, report.today);
     Ok((summary, list))
 }
@@ -769,10 +781,10 @@ pub(crate) async fn whole_analysis(
     organisation_id: i64,
 ) -> Result<(Vec<SystemFacts>, GapAnalysis), WebError> {
     let systems = lis_store::gaps::systems_in_use(&state.db, organisation_id).await?;
-    let ids: Vec<i64> = systems.iter().map(|s| s.id).collect();
-    let statuses = lis_store::gaps::statuses(&state.db, organisation_id, &ids).await?;
     let not_in_use = lis_store::soa::controls_not_in_use(&state.db, organisation_id).await?;
-    let analysis = lis_reports::gaps::analyse(&state.catalog, &not_in_use, &systems, &statuses, crate::time::today());
+    let today = crate::time::today();
+    let (analysis, _) =
+        crate::gap_analysis::analyse(&state.db, &state.catalog, organisation_id, &systems, &not_in_use, today).await?;
     Ok((systems, analysis))
 }
 
