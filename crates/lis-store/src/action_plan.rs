@@ -258,6 +258,7 @@ pub async fn update(
     seen_version: i32,
     close: Option<&BTreeSet<(i64, String)>>,
 ) -> Result<plan_action::Model, StoreError> {
+    crate::database::lock_for_change::<plan_action::Entity>(txn, id).await?;
     let (before, links) = get(txn, organisation_id, id).await?;
     if before.version != seen_version {
         return Err(StoreError::Conflict {

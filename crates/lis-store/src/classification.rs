@@ -98,7 +98,8 @@ pub async fn save_draft(
     answers: &Answers,
     seen_version: Option<i32>,
 ) -> Result<classification::Model, StoreError> {
-    let item = crate::inventory::get(txn, organisation_id, item_id).await?;
+    // The informationsmängd is locked: its draft is read, checked against the version seen and written after.
+    let item = crate::inventory::get_for_change(txn, organisation_id, item_id).await?;
     if crate::inventory::kind_of(&item) != ItemKind::InformationSet || item.retired_at.is_some() {
         return Err(StoreError::NotFound {
             kind: "informationsmangd",
@@ -257,6 +258,7 @@ pub(crate) async fn decide(
     seen_version: i32,
     may_lower: bool,
 ) -> Result<classification::Model, StoreError> {
+    crate::database::lock_for_change::<crate::entity::inventory_item::Entity>(txn, item_id).await?;
     let draft = with_status(txn, item_id, Status::Draft)
         .await?
         .filter(|d| d.organisation_id == organisation_id)

@@ -253,15 +253,62 @@ where
     E: sea_orm::EntityTrait,
     <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
 {
-    use sea_orm::{ColumnTrait, QueryFilter};
-    E::find_by_id(id)
-        .filter(organisation.eq(organisation_id))
-        .one(db)
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            kind,
-            id: id.to_string(),
-        })
+    find_of_organisation::<E>(db, organisation, organisation_id, id, kind, false).await
+}
+
+/// Like [`of_organisation`], read for a change in `txn`: on PostgreSQL the row stays locked (`FOR UPDATE`) until the
+/// transaction ends, so that the version checked against the one the person saw cannot change before the write; a
+/// second change of the row waits, then finds the new version and is refused as a conflict. On SQLite a change's
+/// transaction is immediate, which admits one writer at a time already.
+pub(crate) async fn of_organisation_for_change<E>(
+    txn: &DatabaseTransaction,
+    organisation: E::Column,
+    organisation_id: i64,
+    id: i64,
+    kind: &'static str,
+) -> Result<E::Model, StoreError>
+where
+    E: sea_orm::EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
+{
+    find_of_organisation::<E>(txn, organisation, organisation_id, id, kind, true).await
+}
+
+async fn find_of_organisation<E>(
+    db: &impl ConnectionTrait,
+    organisation: E::Column,
+    organisation_id: i64,
+    id: i64,
+    kind: &'static str,
+    for_change: bool,
+) -> Result<E::Model, StoreError>
+where
+    E: sea_orm::EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
+{
+    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
+    let mut find = E::find_by_id(id).filter(organisation.eq(organisation_id));
+    if for_change {
+        find = find.lock_exclusive();
+    }
+    find.one(db).await?.ok_or_else(|| StoreError::NotFound {
+        kind,
+        id: id.to_string(),
+    })
+}
+
+/// Locks the row `id` of entity `E` for a change in `txn`, as [`of_organisation_for_change`] does, where the change
+/// reads the row in other ways; nothing on SQLite.
+pub(crate) async fn lock_for_change<E>(txn: &DatabaseTransaction, id: i64) -> Result<(), StoreError>
+where
+    E: sea_orm::EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
+{
+    use sea_orm::QuerySelect;
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        E::find_by_id(id).lock_exclusive().one(txn).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -228,7 +228,14 @@ async fn current(
     id: i64,
     seen_version: i32,
 ) -> Result<information_type::Model, StoreError> {
-    let row = get(txn, organisation_id, id).await?;
+    let row = crate::database::of_organisation_for_change::<information_type::Entity>(
+        txn,
+        information_type::Column::OrganisationId,
+        organisation_id,
+        id,
+        "informationstyp",
+    )
+    .await?;
     if row.version != seen_version {
         return Err(StoreError::Conflict {
             kind: "informationstyp",

@@ -217,6 +217,23 @@ pub async fn get(
         .ok_or_else(|| not_found("inventory_item", item_id))
 }
 
+/// Like [`get`], read for a change in `txn`: locked until it ends (see
+/// [`crate::database::of_organisation_for_change`]).
+pub(crate) async fn get_for_change(
+    txn: &DatabaseTransaction,
+    organisation_id: i64,
+    item_id: i64,
+) -> Result<inventory_item::Model, StoreError> {
+    crate::database::of_organisation_for_change::<inventory_item::Entity>(
+        txn,
+        inventory_item::Column::OrganisationId,
+        organisation_id,
+        item_id,
+        "inventory_item",
+    )
+    .await
+}
+
 /// Checks that every reference in `fields` points to something of the organisation that is in use, and that the
 /// name and external id are not taken by another record in use.
 async fn check_references(
@@ -575,7 +592,7 @@ async fn in_use_at(
     item_id: i64,
     seen_version: i32,
 ) -> Result<inventory_item::Model, StoreError> {
-    let existing = get(txn, organisation_id, item_id).await?;
+    let existing = get_for_change(txn, organisation_id, item_id).await?;
     if existing.retired_at.is_some() {
         return Err(not_found("inventory_item", item_id));
     }

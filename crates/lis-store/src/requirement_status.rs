@@ -10,6 +10,7 @@ use lis_domain::inventory::ItemKind;
 use lis_domain::{AuditAction, SubjectRef};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QuerySelect,
 };
 use serde_json::json;
 
@@ -134,6 +135,7 @@ pub async fn record(
     let existing = requirement_status::Entity::find()
         .filter(requirement_status::Column::SystemId.eq(system_id))
         .filter(requirement_status::Column::RequirementId.eq(requirement_id))
+        .lock_exclusive()
         .one(txn)
         .await?;
     let current_version = existing.as_ref().map(|row| row.version);

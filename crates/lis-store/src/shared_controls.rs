@@ -256,7 +256,14 @@ async fn current(
     id: i64,
     seen_version: i32,
 ) -> Result<shared_control::Model, StoreError> {
-    let row = get(txn, organisation_id, id).await?;
+    let row = crate::database::of_organisation_for_change::<shared_control::Entity>(
+        txn,
+        shared_control::Column::OrganisationId,
+        organisation_id,
+        id,
+        "gemensam skyddsåtgärd",
+    )
+    .await?;
     if row.retired_at.is_some() {
         return Err(StoreError::NotFound {
             kind: "gemensam skyddsåtgärd",

@@ -7,6 +7,7 @@ use lis_domain::soa::Justification;
 use lis_domain::{AuditAction, SubjectRef};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QuerySelect,
 };
 use serde_json::json;
 
@@ -70,6 +71,7 @@ pub async fn save(
     let existing = soa_entry::Entity::find()
         .filter(soa_entry::Column::OrganisationId.eq(organisation_id))
         .filter(soa_entry::Column::ControlId.eq(control_id))
+        .lock_exclusive()
         .one(txn)
         .await?;
     let current_version = existing.as_ref().map_or(0, |e| e.version);

@@ -77,3 +77,77 @@ async fn a_reader_is_answered_while_a_change_is_being_written(backend: Backend) 
 }
 
 on_both_databases!(a_reader_is_answered_while_a_change_is_being_written);
+
+/// Two people save the same record at once, both from the version they read: the second waits for the first's
+/// transaction and is refused as a conflict, so the first's change is not overwritten unseen. On PostgreSQL the
+/// change's read locks the row; on SQLite the second change's transaction cannot begin before the first ends.
+async fn two_changes_of_one_record_at_once_give_a_conflict_not_a_lost_change(backend: Backend) {
+    use lis_store::StoreError;
+    use lis_store::inventory::{self, ItemFields};
+    let (db, _guard) = database_as_served(backend).await;
+    let organisation_id = lis_store::demo::load(&db, &lis_store::demo::exempelkommun())
+        .await
+        .expect("the demo")
+        .organisation_id;
+    let ctx = ChangeContext::system("test");
+    let named = |name: &str| ItemFields {
+        name: name.to_owned(),
+        ..ItemFields::default()
+    };
+    let txn = db.begin_change().await.expect("begin");
+    let item = inventory::create(
+        &txn,
+        &ctx,
+        organisation_id,
+        lis_domain::inventory::ItemKind::System,
+        named("Samtidigt system"),
+    )
+    .await
+    .expect("create");
+    txn.commit().await.expect("commit");
+
+    let first = db.begin_change().await.expect("begin the first change");
+    inventory::update(
+        &first,
+        &ctx,
+        organisation_id,
+        item.id,
+        named("Första namnet"),
+        item.version,
+    )
+    .await
+    .expect("the first change");
+    let second = tokio::spawn({
+        let db = db.clone();
+        let ctx = ctx.clone();
+        async move {
+            let txn = db.begin_change().await.expect("begin the second change");
+            let saved = inventory::update(
+                &txn,
+                &ctx,
+                organisation_id,
+                item.id,
+                named("Andra namnet"),
+                item.version,
+            )
+            .await;
+            txn.commit().await.expect("end the second change");
+            saved
+        }
+    });
+    // The second change reads the record while the first is still open.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    first.commit().await.expect("commit the first change");
+    let second = second.await.expect("the second change ran");
+    assert!(
+        matches!(second, Err(StoreError::Conflict { current_version, .. }) if current_version == item.version + 1),
+        "{second:?}"
+    );
+    let stored = inventory::get(&db, organisation_id, item.id).await.expect("read back");
+    assert_eq!(
+        (stored.name.as_str(), stored.version),
+        ("Första namnet", item.version + 1)
+    );
+}
+
+on_both_databases!(two_changes_of_one_record_at_once_give_a_conflict_not_a_lost_change);
