@@ -472,7 +472,7 @@ async fn stored_and_recounted(
     let not_in_use = lis_store::soa::controls_not_in_use(&app.db, organisation_id)
         .await
         .expect("soa");
-    let (stored, _) = lis_web::gap_analysis::analyse(&app.db, catalog, organisation_id, &systems, &not_in_use, today)
+    let stored = lis_web::gap_analysis::analyse(&app.db, catalog, organisation_id, &systems, &not_in_use, today)
         .await
         .expect("the analysis from summaries");
     let ids: Vec<i64> = systems.iter().map(|s| s.id).collect();
@@ -480,7 +480,22 @@ async fn stored_and_recounted(
         .await
         .expect("statuses");
     let recounted = lis_reports::gaps::analyse(catalog, &not_in_use, &systems, &statuses, today);
-    (stored, recounted)
+    // The worst gaps, ranked from the statuses of the systems that hold them, are the worst of all.
+    let (holding, of_holding) = lis_web::gap_analysis::holding_the_worst(
+        &app.db,
+        organisation_id,
+        &systems,
+        &stored.summaries,
+        &stored.inherited,
+        50,
+    )
+    .await
+    .expect("the systems holding the worst gaps");
+    assert!(holding.len() < systems.len());
+    let (worst, _) = lis_reports::gaps::worst_gaps(catalog, &not_in_use, &holding, &of_holding, 50);
+    let (worst_of_all, _) = lis_reports::gaps::worst_gaps(catalog, &not_in_use, &systems, &statuses, 50);
+    assert_eq!(worst, worst_of_all);
+    (stored.analysis, recounted)
 }
 
 async fn the_stored_summaries_follow_every_change_that_moves_the_counts(backend: Backend) {

@@ -61,10 +61,17 @@ pub fn statement_key(sql: &str) -> String {
     }
 }
 
+/// With `LIS_BENCH_SLOW_SQL` set, statements that take longer than its value in milliseconds (20 when it is not a
+/// number) are printed.
+fn slow_sql_threshold() -> Option<std::time::Duration> {
+    let set = std::env::var("LIS_BENCH_SLOW_SQL").ok()?;
+    Some(std::time::Duration::from_millis(set.trim().parse().unwrap_or(20)))
+}
+
 impl QueryLog {
     /// Records one statement, when recording.
     pub fn record(&self, info: &sea_orm::metric::Info<'_>) {
-        if std::env::var_os("LIS_BENCH_SLOW_SQL").is_some() && info.elapsed > std::time::Duration::from_millis(20) {
+        if slow_sql_threshold().is_some_and(|threshold| info.elapsed > threshold) {
             let sql: String = info.statement.sql.chars().take(300).collect();
             eprintln!("slow statement ({:?}): {sql}", info.elapsed);
         }

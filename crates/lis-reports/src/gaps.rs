@@ -66,8 +66,6 @@ struct Applicable<'a> {
     not_in_use: &'a BTreeSet<String>,
     numbering: Numbering<'a>,
     by_profile: HashMap<Profile, Vec<Weighed<'a>>>,
-    /// The same by requirement id, made only when asked for.
-    by_profile_and_id: HashMap<Profile, HashMap<&'a str, &'a Requirement>>,
 }
 
 /// The catalogue's themes and controls by position.
@@ -111,7 +109,6 @@ impl<'a> Applicable<'a> {
             not_in_use,
             numbering: Numbering::new(catalog),
             by_profile: HashMap::new(),
-            by_profile_and_id: HashMap::new(),
         }
     }
 
@@ -138,19 +135,6 @@ impl<'a> Applicable<'a> {
                 .collect()
         })
     }
-
-    /// The requirement `id` if it applies at `profile`.
-    fn requirement_at(&mut self, profile: Profile, id: &str) -> Option<&'a Requirement> {
-        if !self.by_profile_and_id.contains_key(&profile) {
-            let by_id = self
-                .at(profile)
-                .iter()
-                .map(|w| (w.requirement.id.as_str(), w.requirement))
-                .collect();
-            self.by_profile_and_id.insert(profile, by_id);
-        }
-        self.by_profile_and_id.get(&profile)?.get(id).copied()
-    }
 }
 
 /// What one system counts towards the analysis: its tallies per control of the catalogue and per measure of the law,
@@ -163,9 +147,20 @@ pub struct SystemSummary {
     by_control: Vec<(usize, Tally)>,
     /// Per point of cybersäkerhetslagen 2 kap. 3 § (1–10) cited by requirements applicable.
     by_measure: Vec<(u8, Tally)>,
+    /// The number of gaps at each rank of [`StatusRecord::worst_first_rank`] (at `severity * 4 + status`; a
+    /// requirement without a record ranks as *ej bedömd*): where the worst gaps are, without reading every status.
+    by_rank: [u64; RANKS],
     /// The last day the counts hold: the earliest due date, on the day counted or later, of a gap; the day after it
     /// that gap is overdue. None when no gap falls due.
     pub valid_until: Option<NaiveDate>,
+}
+
+/// The ranks of [`StatusRecord::worst_first_rank`]: five of the *brist* by four of the status.
+const RANKS: usize = 20;
+
+/// The place of `rank` in [`SystemSummary::by_rank`].
+fn rank_index((severity, status): (u8, u8)) -> usize {
+    (usize::from(severity) * 4 + usize::from(status)).min(RANKS - 1)
 }
 
 /// Counts systems one at a time into [`SystemSummary`]s, working out what applies once per profile.
@@ -193,8 +188,12 @@ impl<'a> Summariser<'a> {
         self.by_control.fill(Tally::default());
         self.by_measure = [Tally::default(); 10];
         let mut valid_until: Option<NaiveDate> = None;
+        let mut by_rank = [0; RANKS];
         for w in self.applicable.at(profile) {
             let record = recorded.get(&w.requirement.id);
+            if record.is_none_or(StatusRecord::is_gap) {
+                by_rank[rank_index(record.map_or((0, 1), StatusRecord::worst_first_rank))] += 1;
+            }
             if let Some(tally) = self.by_control.get_mut(w.control) {
                 tally.count(record, w.weight, today);
             }
@@ -224,6 +223,7 @@ impl<'a> Summariser<'a> {
                 .zip(self.by_measure)
                 .filter(|(_, t)| t.applicable > 0)
                 .collect(),
+            by_rank,
             valid_until,
         }
     }
@@ -336,8 +336,13 @@ pub struct SummaryText<'a> {
 const ENTRY: char = ';';
 /// Marks an entry of a measure of the law.
 const MEASURE: char = '§';
+/// Names the entry of the gaps by rank.
+const BY_RANK: &str = "#";
 
 impl<'a> SummaryText<'a> {
+    /// The version of the text: a summary stored in another is worked out again.
+    pub const FORMAT: &'static str = "2";
+
     /// Reads and writes summaries made with `catalog`.
     pub fn new(catalog: &'a Catalog) -> Self {
         Self {
@@ -349,22 +354,22 @@ impl<'a> SummaryText<'a> {
     /// `summary` as text.
     pub fn write(&self, summary: &SystemSummary) -> String {
         let mut text = String::new();
-        let mut entry = |key: &dyn std::fmt::Display, tally: &Tally| {
+        let mut entry = |key: &dyn std::fmt::Display, numbers: &[u64]| {
             if !text.is_empty() {
                 text.push(ENTRY);
             }
-            let numbers = tally_numbers(tally);
             let used = numbers.iter().rposition(|n| *n != 0).map_or(0, |last| last + 1);
             let numbers: Vec<String> = numbers[..used].iter().map(u64::to_string).collect();
             text.push_str(&format!("{key}={}", numbers.join(",")));
         };
+        entry(&BY_RANK, &summary.by_rank);
         for (control, tally) in &summary.by_control {
             if let Some(control) = self.catalog.controls.get(*control) {
-                entry(&control.id, tally);
+                entry(&control.id, &tally_numbers(tally));
             }
         }
         for (point, tally) in &summary.by_measure {
-            entry(&format!("{MEASURE}{point}"), tally);
+            entry(&format!("{MEASURE}{point}"), &tally_numbers(tally));
         }
         text
     }
@@ -378,10 +383,12 @@ impl<'a> SummaryText<'a> {
         };
         for entry in text.split(ENTRY).filter(|e| !e.is_empty()) {
             let (key, numbers) = entry.split_once('=')?;
-            let mut values = [0u64; 10];
-            for (value, number) in values.iter_mut().zip(numbers.split(',').filter(|n| !n.is_empty())) {
-                *value = number.parse().ok()?;
+            if key == BY_RANK {
+                numbers_into(numbers, &mut summary.by_rank)?;
+                continue;
             }
+            let mut values = [0u64; 10];
+            numbers_into(numbers, &mut values)?;
             let tally = tally_of(values);
             match key.strip_prefix(MEASURE) {
                 Some(point) => summary.by_measure.push((point.parse().ok()?, tally)),
@@ -390,6 +397,15 @@ impl<'a> SummaryText<'a> {
         }
         Some(summary)
     }
+}
+
+/// Reads the numbers of an entry into `values`, from the first; none if one is not a number or there are too many.
+fn numbers_into(numbers: &str, values: &mut [u64]) -> Option<()> {
+    let mut slots = values.iter_mut();
+    for number in numbers.split(',').filter(|n| !n.is_empty()) {
+        *slots.next()? = number.parse().ok()?;
+    }
+    Some(())
 }
 
 /// A tally's numbers in the order of its fields.
@@ -466,33 +482,40 @@ pub fn worst_gaps<'a>(
     (first_worst(found, limit), total)
 }
 
-/// The `limit` worst gaps among the records in `statuses` of `systems`, in the order of [`gaps`]; a requirement
-/// with no record is not among them. For the report's list when the worst are known to be recorded ones (the
-/// not assessed rank last) and `statuses` holds only those worth ranking.
-pub fn worst_recorded_gaps<'a>(
-    catalog: &'a Catalog,
-    not_in_use: &'a BTreeSet<String>,
-    systems: &'a [SystemFacts],
-    statuses: &'a Statuses,
+/// The systems among `systems` that hold the `limit` worst gaps, by their `summaries`: every system with a gap ranked
+/// above the `limit`-th worst, and of those with a gap at its rank, the first by name until `limit` gaps are reached.
+/// [`worst_gaps`] over these systems alone gives the same first `limit` gaps as over all of them.
+pub fn holding_the_worst(
+    systems: &[SystemFacts],
+    summaries: &HashMap<i64, SystemSummary>,
     limit: usize,
-) -> Vec<Gap<'a>> {
-    let mut applicable = Applicable::new(catalog, not_in_use);
-    let mut found = Vec::new();
-    for system in systems {
-        let Some(recorded) = statuses.get(&system.id) else {
-            continue;
-        };
-        for (id, record) in recorded.iter().filter(|(_, record)| record.is_gap()) {
-            if let Some(requirement) = applicable.requirement_at(system.profile, id) {
-                found.push(Gap {
-                    system,
-                    requirement,
-                    record: Some(record),
-                });
+) -> Vec<SystemFacts> {
+    let mut chosen: Vec<SystemFacts> = Vec::new();
+    let mut counted = 0;
+    for rank in (0..RANKS).rev() {
+        let mut at: Vec<(&SystemFacts, u64)> = systems
+            .iter()
+            .filter_map(|system| Some((system, summaries.get(&system.id)?.by_rank[rank])))
+            .filter(|(_, gaps)| *gaps > 0)
+            .collect();
+        at.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+        let mut next = 0;
+        while next < at.len() {
+            // Systems of one name are taken together: their gaps of one rank go by requirement id.
+            let name = &at[next].0.name;
+            while let Some((system, gaps)) = at.get(next).filter(|(system, _)| system.name == *name) {
+                counted += gaps;
+                if !chosen.iter().any(|c| c.id == system.id) {
+                    chosen.push((*system).clone());
+                }
+                next += 1;
+            }
+            if counted >= limit as u64 {
+                return chosen;
             }
         }
     }
-    first_worst(found, limit)
+    chosen
 }
 
 /// The first `limit` of `found` in the order of [`gaps`], without ordering the rest.
@@ -904,23 +927,20 @@ mod tests {
             assert_eq!(total, all.len());
             assert_eq!(worst, all[..limit.min(all.len())], "limit {limit}");
         }
-        // Ranked from the recorded ones with a brist only (as the report reads them), the first are the same.
-        let severe: Statuses = statuses
+        // Over only the systems that hold the worst, by their summaries, the first are the same.
+        let mut summariser = Summariser::new(&catalog, &none, date("2026-11-26"));
+        let summaries: HashMap<i64, SystemSummary> = systems
             .iter()
-            .map(|(id, of_system)| {
-                let kept = of_system
-                    .iter()
-                    .filter(|(_, r)| r.severity.is_some())
-                    .map(|(req, r)| (req.clone(), r.clone()));
-                (*id, kept.collect())
-            })
+            .map(|s| (s.id, summariser.summarise(s.profile, &statuses[&s.id])))
             .collect();
-        let with_brist = all
-            .iter()
-            .filter(|g| g.record.is_some_and(|r| r.severity.is_some()))
-            .count();
-        for limit in [1, 7, with_brist] {
-            let worst = worst_recorded_gaps(&catalog, &none, &systems, &severe, limit);
+        for limit in [1, 7, 20, all.len()] {
+            let holding = holding_the_worst(&systems, &summaries, limit);
+            assert!(
+                limit >= all.len() || holding.len() < systems.len(),
+                "limit {limit}: {} systems",
+                holding.len()
+            );
+            let (worst, _) = worst_gaps(&catalog, &none, &holding, &statuses, limit);
             assert_eq!(worst, all[..limit], "limit {limit}");
         }
     }
@@ -972,6 +992,11 @@ mod tests {
         assert!(read_back.iter().all(|s| s.valid_until.is_none_or(|d| d >= today)));
         assert_eq!(text.read("A.5.1=1,x", None), None, "not a number");
         assert_eq!(text.read("X.99=1", None), None, "no such control");
+        assert_eq!(
+            text.read("#=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21", None),
+            None,
+            "too many"
+        );
         assert_eq!(text.read("", None), Some(SystemSummary::default()));
     }
 }

@@ -158,11 +158,11 @@ pub fn profile_key(profile: &Profile) -> String {
         .collect()
 }
 
-/// What every summary of the organisation rests on: the catalogue (every requirement, its control and rule) and the
-/// controls the SoA leaves out, as a SHA-256 of their debug form (a new version of LIS may write it differently: its
-/// reports then work every summary out once more).
-pub fn basis(catalog: &lis_catalog::Catalog, not_in_use: &BTreeSet<String>) -> String {
-    crate::sessions::sha256_hex(format!("{catalog:?}\n{not_in_use:?}").as_bytes())
+/// What every summary of the organisation rests on: the `format` of its text, the catalogue (every requirement, its
+/// control and rule) and the controls the SoA leaves out, as a SHA-256 of their debug form (a new version of LIS may
+/// write it differently: its reports then work every summary out once more).
+pub fn basis(catalog: &lis_catalog::Catalog, not_in_use: &BTreeSet<String>, format: &str) -> String {
+    crate::sessions::sha256_hex(format!("{format}\n{catalog:?}\n{not_in_use:?}").as_bytes())
 }
 
 /// What a system inherits from shared controls, as far as the counts use it (status, *brist*, due date per

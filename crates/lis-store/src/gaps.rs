@@ -109,12 +109,7 @@ const RECORD: char = '\u{1e}';
 /// The statement reading the statuses of the organisation's systems (of `ids` only, when given), packed: one row per
 /// system with its statuses joined into one text. Half a million statuses read row by row cost the drivers far more
 /// than the database's own work; a few thousand rows of packed text cost little.
-fn packed_statuses(
-    backend: DbBackend,
-    organisation_id: i64,
-    ids: Option<&[i64]>,
-    at_least: Option<Severity>,
-) -> Statement {
+fn packed_statuses(backend: DbBackend, organisation_id: i64, ids: Option<&[i64]>) -> Statement {
     let (join, char_fn, due, exception, responsible) = match backend {
         DbBackend::Postgres => (
             "string_agg",
@@ -136,19 +131,10 @@ fn packed_statuses(
         let listed: Vec<String> = ids.iter().map(i64::to_string).collect();
         format!(" AND system_id IN ({})", listed.join(", "))
     });
-    // Only statuses with a *brist* this bad or worse, and local exceptions (which decide whether a system inherits).
-    let severe = at_least.map_or_else(String::new, |least| {
-        let listed: Vec<String> = Severity::ALL
-            .iter()
-            .skip_while(|s| **s != least)
-            .map(|s| format!("'{}'", s.as_str()))
-            .collect();
-        format!(" AND (local_exception OR severity IN ({}))", listed.join(", "))
-    });
     let sql = format!(
         "SELECT system_id, {join}(requirement_id || {field} || status || {field} || COALESCE(severity, '') || \
          {field} || COALESCE({due}, '') || {field} || {exception} || {field} || COALESCE({responsible}, ''), \
-         {char_fn}(30)) AS packed FROM requirement_status WHERE organisation_id = {organisation_id}{only}{severe} \
+         {char_fn}(30)) AS packed FROM requirement_status WHERE organisation_id = {organisation_id}{only} \
          GROUP BY system_id"
     );
     Statement::from_string(backend, sql)
@@ -189,36 +175,16 @@ pub async fn statuses(
     system_ids: &[i64],
 ) -> Result<Statuses, StoreError> {
     let inherited = crate::shared_controls::inherited(db, organisation_id, system_ids).await?;
-    let mut found = recorded(db, organisation_id, system_ids, None).await?;
+    let mut found = recorded(db, organisation_id, system_ids).await?;
     with_inherited(&mut found, &inherited);
     Ok(found)
 }
 
-/// Like [`statuses`], with what `system_ids` inherit read already, and only the statuses with a *brist* of
-/// `at_least` or worse: what ranking the worst gaps needs, when there are enough of them.
-pub async fn severe_statuses(
-    db: &impl ConnectionTrait,
-    organisation_id: i64,
-    system_ids: &[i64],
-    inherited: &HashMap<i64, HashMap<String, crate::shared_controls::Inherited>>,
-    at_least: Severity,
-) -> Result<Statuses, StoreError> {
-    let mut found = recorded(db, organisation_id, system_ids, Some(at_least)).await?;
-    with_inherited(&mut found, inherited);
-    let least = Severity::ALL.iter().position(|s| *s == at_least);
-    for of_system in found.values_mut() {
-        of_system.retain(|_, record| record.severity.and_then(|s| Severity::ALL.iter().position(|a| *a == s)) >= least);
-    }
-    Ok(found)
-}
-
-/// What the systems `system_ids` record themselves (only with a *brist* of `at_least` or worse, or a local
-/// exception, when given).
+/// What the systems `system_ids` record themselves, whether or not a shared control overrides it.
 pub async fn recorded(
     db: &impl ConnectionTrait,
     organisation_id: i64,
     system_ids: &[i64],
-    at_least: Option<Severity>,
 ) -> Result<Statuses, StoreError> {
     let mut found = Statuses::new();
     let wanted: HashSet<i64> = system_ids.iter().copied().collect();
@@ -229,7 +195,7 @@ pub async fn recorded(
         system_ids.chunks(crate::inventory::BATCH).map(Some).collect()
     };
     for chunk in chunks {
-        let statement = packed_statuses(db.get_database_backend(), organisation_id, chunk, at_least);
+        let statement = packed_statuses(db.get_database_backend(), organisation_id, chunk);
         for row in db.query_all_raw(statement).await? {
             let system_id: i64 = row.try_get("", "system_id")?;
             let packed: String = row.try_get("", "packed")?;

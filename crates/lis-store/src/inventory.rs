@@ -755,17 +755,37 @@ pub async fn mine(
     organisation_id: i64,
     person_id: i64,
 ) -> Result<Vec<inventory_item::Model>, StoreError> {
-    let named = Condition::any()
-        .add(inventory_item::Column::OwnerPersonId.eq(person_id))
-        .add(inventory_item::Column::BusinessManagerPersonId.eq(person_id))
-        .add(inventory_item::Column::ItManagerPersonId.eq(person_id))
-        .add(inventory_item::Column::SystemManagerPersonId.eq(person_id));
-    let direct = inventory_item::Entity::find()
-        .filter(inventory_item::Column::OrganisationId.eq(organisation_id))
-        .filter(inventory_item::Column::RetiredAt.is_null())
-        .filter(named)
-        .all(db)
-        .await?;
+    // One lookup per column, each through its own index: asked with OR in one statement, SQLite at times chose to
+    // scan every record of the organisation instead (50-100 ms in the benchmark, against 1 ms).
+    let mut named: BTreeSet<i64> = BTreeSet::new();
+    for column in [
+        inventory_item::Column::OwnerPersonId,
+        inventory_item::Column::BusinessManagerPersonId,
+        inventory_item::Column::ItManagerPersonId,
+        inventory_item::Column::SystemManagerPersonId,
+    ] {
+        named.extend(
+            inventory_item::Entity::find()
+                .select_only()
+                .column(inventory_item::Column::Id)
+                .filter(column.eq(person_id))
+                .into_tuple::<i64>()
+                .all(db)
+                .await?,
+        );
+    }
+    let named: Vec<i64> = named.into_iter().collect();
+    let mut direct = Vec::with_capacity(named.len());
+    for chunk in named.chunks(BATCH) {
+        direct.extend(
+            inventory_item::Entity::find()
+                .filter(inventory_item::Column::Id.is_in(chunk.iter().copied()))
+                .filter(inventory_item::Column::OrganisationId.eq(organisation_id))
+                .filter(inventory_item::Column::RetiredAt.is_null())
+                .all(db)
+                .await?,
+        );
+    }
     let objects: Vec<i64> = direct
         .iter()
         .filter(|item| kind_of(item) == ItemKind::ManagementObject)

@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
-use lis_domain::gap::{Severity, Statuses, SystemFacts};
+use lis_domain::gap::{Statuses, SystemFacts};
 use lis_reports::gaps::{GapAnalysis, Summariser, SummaryText, SystemSummary};
 use lis_store::gap_summaries::{self, Fresh};
 use lis_store::shared_controls::Inherited;
@@ -16,8 +16,18 @@ use sea_orm::ConnectionTrait;
 /// What the systems of an analysis inherit from shared controls, by system and requirement.
 pub type InheritedBySystem = HashMap<i64, HashMap<String, Inherited>>;
 
+/// An analysis with what it was made from.
+pub struct Analysed {
+    /// The analysis.
+    pub analysis: GapAnalysis,
+    /// What the systems inherit from shared controls.
+    pub inherited: InheritedBySystem,
+    /// Each system's summary.
+    pub summaries: HashMap<i64, SystemSummary>,
+}
+
 /// The analysis of `systems` of the organisation (each counted under its `org_unit_id` as given) against `catalog`
-/// without the controls `not_in_use`, on `today`, and what the systems inherit.
+/// without the controls `not_in_use`, on `today`.
 pub async fn analyse(
     db: &impl ConnectionTrait,
     catalog: &lis_catalog::Catalog,
@@ -25,11 +35,11 @@ pub async fn analyse(
     systems: &[SystemFacts],
     not_in_use: &BTreeSet<String>,
     today: NaiveDate,
-) -> Result<(GapAnalysis, InheritedBySystem), StoreError> {
+) -> Result<Analysed, StoreError> {
     let ids: Vec<i64> = systems.iter().map(|s| s.id).collect();
     let inherited = lis_store::shared_controls::inherited(db, organisation_id, &ids).await?;
     let stored = gap_summaries::of_systems(db, organisation_id, &ids).await?;
-    let basis = gap_summaries::basis(catalog, not_in_use);
+    let basis = gap_summaries::basis(catalog, not_in_use, SummaryText::FORMAT);
     let text = SummaryText::new(catalog);
     let mut summaries: HashMap<i64, SystemSummary> = HashMap::with_capacity(systems.len());
     let mut stale: Vec<Fresh> = Vec::new();
@@ -59,7 +69,7 @@ pub async fn analyse(
     }
     if !stale.is_empty() {
         let stale_ids: Vec<i64> = stale.iter().map(|f| f.system_id).collect();
-        let mut recorded = lis_store::gaps::recorded(db, organisation_id, &stale_ids, None).await?;
+        let mut recorded = lis_store::gaps::recorded(db, organisation_id, &stale_ids).await?;
         lis_store::gaps::with_inherited(
             &mut recorded,
             stale_ids.iter().filter_map(|id| inherited.get_key_value(id)),
@@ -85,38 +95,27 @@ pub async fn analyse(
             .iter()
             .filter_map(|system| Some((system, summaries.get(&system.id)?))),
     );
-    Ok((analysis, inherited))
+    Ok(Analysed {
+        analysis,
+        inherited,
+        summaries,
+    })
 }
 
-/// The statuses from which the `limit` worst gaps of an `analysis` of `systems` are ranked, and whether they are all
-/// of them. When the analysis counts at least `limit` gaps with a *brist* of some severity or worse, those are the
-/// worst (a gap without a *brist* ranks below any with one), and only the statuses with such a *brist* are read;
-/// otherwise every status is.
-pub async fn statuses_for_worst(
+/// The systems among `systems` (with their `summaries` and what they `inherited`, as [`analyse`] gives them) that
+/// hold the `limit` worst gaps (see [`lis_reports::gaps::holding_the_worst`]), and the statuses that count for them:
+/// what ranking the worst reads, instead of every status.
+pub async fn holding_the_worst(
     db: &impl ConnectionTrait,
     organisation_id: i64,
     systems: &[SystemFacts],
-    analysis: &GapAnalysis,
+    summaries: &HashMap<i64, SystemSummary>,
     inherited: &InheritedBySystem,
     limit: usize,
-) -> Result<(Statuses, bool), StoreError> {
-    let ids: Vec<i64> = systems.iter().map(|s| s.id).collect();
-    let by_severity = analysis.whole.by_severity;
-    let mut counted = 0;
-    let threshold = (0..Severity::ALL.len()).rev().find(|at| {
-        counted += by_severity[*at];
-        counted >= limit as u64
-    });
-    match threshold {
-        Some(at) => {
-            let severe =
-                lis_store::gaps::severe_statuses(db, organisation_id, &ids, inherited, Severity::ALL[at]).await?;
-            Ok((severe, false))
-        }
-        None => {
-            let mut all = lis_store::gaps::recorded(db, organisation_id, &ids, None).await?;
-            lis_store::gaps::with_inherited(&mut all, inherited);
-            Ok((all, true))
-        }
-    }
+) -> Result<(Vec<SystemFacts>, Statuses), StoreError> {
+    let holding = lis_reports::gaps::holding_the_worst(systems, summaries, limit);
+    let ids: Vec<i64> = holding.iter().map(|s| s.id).collect();
+    let mut statuses = lis_store::gaps::recorded(db, organisation_id, &ids).await?;
+    lis_store::gaps::with_inherited(&mut statuses, ids.iter().filter_map(|id| inherited.get_key_value(id)));
+    Ok((holding, statuses))
 }

@@ -307,6 +307,8 @@ pub(crate) struct Report {
     pub(crate) systems: Vec<SystemFacts>,
     /// What the systems inherit from shared controls.
     pub(crate) inherited: crate::gap_analysis::InheritedBySystem,
+    /// Each system's summary.
+    pub(crate) summaries: HashMap<i64, lis_reports::gaps::SystemSummary>,
     pub(crate) not_in_use: BTreeSet<String>,
     pub(crate) rows: Vec<UnitRow>,
     /// The analysis with every system counted under its row (index into `rows`, as an id; none without a unit).
@@ -391,8 +393,11 @@ pub(crate) async fn report(
             ..system.clone()
         })
         .collect();
-    let (by_row, inherited) =
-        crate::gap_analysis::analyse(&state.db, &state.catalog, organisation_id, &rolled, &not_in_use, today).await?;
+    let crate::gap_analysis::Analysed {
+        analysis: by_row,
+        inherited,
+        summaries,
+    } = crate::gap_analysis::analyse(&state.db, &state.catalog, organisation_id, &rolled, &not_in_use, today).await?;
     // An objektsägare compares their own objects with a cycle too: the comparison is limited to the report's scope.
     let cycles = lis_store::cycles::list(&state.db, organisation_id).await?;
     let compare = ReportParams::id(&params.compare).and_then(|id| cycles.iter().find(|c| c.id == id).cloned());
@@ -463,6 +468,7 @@ pub(crate) async fn report(
         scope_label,
         systems,
         inherited,
+        summaries,
         not_in_use,
         rows,
         by_row,
@@ -624,21 +630,17 @@ pub async fn report_page(
             .cmp(&b.0.unwrap_or(u64::MAX))
             .then_with(|| a.1.label.cmp(&b.1.label))
     });
-    let (statuses, all) = crate::gap_analysis::statuses_for_worst(
+    let (holding, statuses) = crate::gap_analysis::holding_the_worst(
         &state.db,
         user.organisation_id(),
         &report.systems,
-        analysis,
+        &report.summaries,
         &report.inherited,
         WORST_SHOWN,
     )
     .await?;
-    let (catalog, not_in_use) = (&state.catalog, &report.not_in_use);
-    let worst = if all {
-        lis_reports::gaps::worst_gaps(catalog, not_in_use, &report.systems, &statuses, WORST_SHOWN).0
-    } else {
-        lis_reports::gaps::worst_recorded_gaps(catalog, not_in_use, &report.systems, &statuses, WORST_SHOWN)
-    };
+    let (worst, _) =
+        lis_reports::gaps::worst_gaps(&state.catalog, &report.not_in_use, &holding, &statuses, WORST_SHOWN);
     let gaps_total = usize::try_from(analysis.whole.gaps()).unwrap_or(usize::MAX);
     let view = ReportView {
         today: report.today.to_string(),
@@ -744,7 +746,7 @@ async fn tables(
         .collect();
     let summary = lis_reports::gaps::summary_table(&report.by_row, &names);
     let ids: Vec<i64> = report.systems.iter().map(|s| s.id).collect();
-    let mut statuses = lis_store::gaps::recorded(&state.db, user.organisation_id(), &ids, None).await?;
+    let mut statuses = lis_store::gaps::recorded(&state.db, user.organisation_id(), &ids).await?;
     lis_store::gaps::with_inherited(&mut statuses, &report.inherited);
     let gaps = lis_reports::gaps::gaps(&state.catalog, &report.not_in_use, &report.systems, &statuses);
     let list = lis_reports::gaps::gap_table(&state.catalog, &gaps, &report.names, report.today);
@@ -783,8 +785,10 @@ pub(crate) async fn whole_analysis(
     let systems = lis_store::gaps::systems_in_use(&state.db, organisation_id).await?;
     let not_in_use = lis_store::soa::controls_not_in_use(&state.db, organisation_id).await?;
     let today = crate::time::today();
-    let (analysis, _) =
-        crate::gap_analysis::analyse(&state.db, &state.catalog, organisation_id, &systems, &not_in_use, today).await?;
+    let analysis =
+        crate::gap_analysis::analyse(&state.db, &state.catalog, organisation_id, &systems, &not_in_use, today)
+            .await?
+            .analysis;
     Ok((systems, analysis))
 }
 
