@@ -234,3 +234,83 @@ async fn a_shared_control_passes_its_status_to_the_systems_that_use_it(backend: 
 }
 
 on_both_databases!(a_shared_control_passes_its_status_to_the_systems_that_use_it);
+
+async fn the_audit_trail_records_a_shared_controls_requirements_before_and_after(backend: Backend) {
+    use lis_store::entity::audit_event;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let app = TestApp::demo(backend).await;
+    let ciso = app.sign_in_as(Some(Role::Ciso)).await;
+    let organisation_id = app.organisation_id().await;
+    let catalog = lis_catalog::shipped().expect("the shipped catalogue");
+    let known = |id: &str| catalog.requirements.iter().any(|r| r.id == id);
+    let ids = |n: &[usize]| -> std::collections::BTreeSet<String> {
+        n.iter().map(|i| catalog.requirements[*i].id.clone()).collect()
+    };
+    let ctx = ChangeContext::person(ciso.person_id, None);
+    let mut fields = lis_store::shared_controls::Fields {
+        name: "Granskad skyddsåtgärd".to_owned(),
+        description: String::new(),
+        record: lis_domain::gap::StatusRecord {
+            status: Some(RequirementStatus::Uppfyllt),
+            ..Default::default()
+        },
+        requirements: ids(&[0, 1]),
+    };
+    let txn = app.db.begin_change().await.expect("begin");
+    let created = lis_store::shared_controls::create(&txn, &ctx, organisation_id, &fields, &known)
+        .await
+        .expect("create");
+    txn.commit().await.expect("commit");
+    fields.requirements = ids(&[0, 2]);
+    let txn = app.db.begin_change().await.expect("begin");
+    let updated = lis_store::shared_controls::update(
+        &txn,
+        &ctx,
+        organisation_id,
+        created.id,
+        &fields,
+        &known,
+        created.version,
+    )
+    .await
+    .expect("update");
+    txn.commit().await.expect("commit");
+    let txn = app.db.begin_change().await.expect("begin");
+    lis_store::shared_controls::retire(&txn, &ctx, organisation_id, created.id, updated.version)
+        .await
+        .expect("retire");
+    txn.commit().await.expect("commit");
+    assert_eq!(
+        lis_store::shared_controls::requirements_of(&app.db, created.id)
+            .await
+            .expect("requirements"),
+        ids(&[0, 2])
+    );
+    let events = audit_event::Entity::find()
+        .filter(audit_event::Column::SubjectKind.eq("shared_control"))
+        .filter(audit_event::Column::SubjectId.eq(created.id.to_string()))
+        .order_by_asc(audit_event::Column::Id)
+        .all(&app.db)
+        .await
+        .expect("events");
+    let listed = |snapshot: &Option<serde_json::Value>| -> Vec<String> {
+        snapshot
+            .as_ref()
+            .and_then(|s| s.get("requirements"))
+            .and_then(|r| r.as_array())
+            .map_or_else(Vec::new, |r| {
+                r.iter().filter_map(|id| id.as_str().map(str::to_owned)).collect()
+            })
+    };
+    let as_list = |set: std::collections::BTreeSet<String>| set.into_iter().collect::<Vec<_>>();
+    assert_eq!(events.len(), 3, "created, changed, retired");
+    assert_eq!(listed(&events[1].before), as_list(ids(&[0, 1])), "the change: before");
+    assert_eq!(listed(&events[1].after), as_list(ids(&[0, 2])), "the change: after");
+    assert_eq!(
+        listed(&events[2].before),
+        as_list(ids(&[0, 2])),
+        "the retirement: before"
+    );
+}
+
+on_both_databases!(the_audit_trail_records_a_shared_controls_requirements_before_and_after);

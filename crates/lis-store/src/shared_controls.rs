@@ -249,26 +249,46 @@ pub async fn create(
     Ok(saved)
 }
 
-/// The shared control `id` in use, as long as nobody has saved it since `seen_version`.
+/// Separates the requirement ids [`current`] reads in one text (U+001F, the unit separator: no id contains it).
+const REQUIREMENT_SEPARATOR: char = '\u{1f}';
+
+/// The shared control `id` in use, as long as nobody has saved it since `seen_version`, with the requirements it
+/// meets: one statement, locked for the change on PostgreSQL (see
+/// [`crate::database::of_organisation_for_change`]).
 async fn current(
     txn: &DatabaseTransaction,
     organisation_id: i64,
     id: i64,
     seen_version: i32,
-) -> Result<shared_control::Model, StoreError> {
-    let row = crate::database::of_organisation_for_change::<shared_control::Entity>(
-        txn,
-        shared_control::Column::OrganisationId,
-        organisation_id,
-        id,
-        "gemensam skyddsåtgärd",
-    )
-    .await?;
+) -> Result<(shared_control::Model, BTreeSet<String>), StoreError> {
+    use sea_orm::{DbBackend, FromQueryResult, Statement};
+    let backend = txn.get_database_backend();
+    let (joined, lock) = match backend {
+        DbBackend::Postgres => ("string_agg(r.requirement_id, chr(31))", " FOR UPDATE"),
+        _ => ("group_concat(r.requirement_id, char(31))", ""),
+    };
+    let sql = format!(
+        "SELECT c.*, (SELECT {joined} FROM shared_control_requirement r WHERE r.shared_control_id = c.id) \
+         AS requirement_ids FROM shared_control c WHERE c.id = {id} AND c.organisation_id = {organisation_id}{lock}"
+    );
+    let not_found = || StoreError::NotFound {
+        kind: "gemensam skyddsåtgärd",
+        id: id.to_string(),
+    };
+    let found = txn
+        .query_one_raw(Statement::from_string(backend, sql))
+        .await?
+        .ok_or_else(not_found)?;
+    let row = shared_control::Model::from_query_result(&found, "")?;
+    let requirements: BTreeSet<String> = found
+        .try_get::<Option<String>>("", "requirement_ids")?
+        .unwrap_or_default()
+        .split(REQUIREMENT_SEPARATOR)
+        .filter(|id| !id.is_empty())
+        .map(str::to_owned)
+        .collect();
     if row.retired_at.is_some() {
-        return Err(StoreError::NotFound {
-            kind: "gemensam skyddsåtgärd",
-            id: id.to_string(),
-        });
+        return Err(not_found());
     }
     if row.version != seen_version {
         return Err(StoreError::Conflict {
@@ -276,7 +296,7 @@ async fn current(
             current_version: row.version,
         });
     }
-    Ok(row)
+    Ok((row, requirements))
 }
 
 /// Changes shared control `id` to `fields`, read at `seen_version`: every system using it sees the new status at
@@ -290,13 +310,12 @@ pub async fn update(
     known: &(dyn Fn(&str) -> bool + Sync),
     seen_version: i32,
 ) -> Result<shared_control::Model, StoreError> {
-    let before = current(txn, organisation_id, id, seen_version).await?;
+    let (before, requirements_before) = current(txn, organisation_id, id, seen_version).await?;
     let problems = check(txn, organisation_id, Some(&before), fields, known).await?;
     if !problems.is_empty() {
         return Err(StoreError::Status(problems));
     }
     let person_id = ctx.actor.person_id().ok_or(StoreError::Status(Vec::new()))?;
-    let requirements_before = requirements_of(txn, id).await?;
     let mut active: shared_control::ActiveModel = before.clone().into();
     apply(&mut active, fields, person_id);
     active.version = Set(before.version + 1);
@@ -328,8 +347,7 @@ pub async fn retire(
     id: i64,
     seen_version: i32,
 ) -> Result<shared_control::Model, StoreError> {
-    let before = current(txn, organisation_id, id, seen_version).await?;
-    let requirements = requirements_of(txn, id).await?;
+    let (before, requirements) = current(txn, organisation_id, id, seen_version).await?;
     let mut active: shared_control::ActiveModel = before.clone().into();
     active.retired_at = Set(Some(Utc::now()));
     active.version = Set(before.version + 1);
