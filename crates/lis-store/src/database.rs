@@ -253,7 +253,10 @@ where
     E: sea_orm::EntityTrait,
     <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
 {
-    find_of_organisation::<E>(db, organisation, organisation_id, id, kind, false).await
+    let found = row_of_organisation::<E>(organisation, organisation_id, id)
+        .one(db)
+        .await?;
+    found.ok_or_else(|| not_found(kind, id))
 }
 
 /// Like [`of_organisation`], read for a change in `txn`: on PostgreSQL the row stays locked (`FOR UPDATE`) until the
@@ -271,30 +274,30 @@ where
     E: sea_orm::EntityTrait,
     <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
 {
-    find_of_organisation::<E>(txn, organisation, organisation_id, id, kind, true).await
+    use sea_orm::QuerySelect;
+    let found = row_of_organisation::<E>(organisation, organisation_id, id)
+        .lock_exclusive()
+        .one(txn)
+        .await?;
+    found.ok_or_else(|| not_found(kind, id))
 }
 
-async fn find_of_organisation<E>(
-    db: &impl ConnectionTrait,
-    organisation: E::Column,
-    organisation_id: i64,
-    id: i64,
-    kind: &'static str,
-    for_change: bool,
-) -> Result<E::Model, StoreError>
+/// The query for row `id` of entity `E` within organisation `organisation_id`.
+fn row_of_organisation<E>(organisation: E::Column, organisation_id: i64, id: i64) -> sea_orm::Select<E>
 where
     E: sea_orm::EntityTrait,
     <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
 {
-    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
-    let mut find = E::find_by_id(id).filter(organisation.eq(organisation_id));
-    if for_change {
-        find = find.lock_exclusive();
-    }
-    find.one(db).await?.ok_or_else(|| StoreError::NotFound {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    E::find_by_id(id).filter(organisation.eq(organisation_id))
+}
+
+/// [`StoreError::NotFound`] for row `id`, named as `kind`.
+fn not_found(kind: &'static str, id: i64) -> StoreError {
+    StoreError::NotFound {
         kind,
         id: id.to_string(),
-    })
+    }
 }
 
 /// Locks the row `id` of entity `E` for a change in `txn`, as [`of_organisation_for_change`] does, where the change

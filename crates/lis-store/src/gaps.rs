@@ -175,17 +175,27 @@ pub async fn statuses(
     system_ids: &[i64],
 ) -> Result<Statuses, StoreError> {
     let inherited = crate::shared_controls::inherited(db, organisation_id, system_ids).await?;
+    statuses_with(db, organisation_id, system_ids, &inherited).await
+}
+
+/// Like [`statuses`], with what the systems inherit from shared controls read already (for them or for more
+/// systems): what a caller that reads it once for several uses takes.
+pub async fn statuses_with(
+    db: &impl ConnectionTrait,
+    organisation_id: i64,
+    system_ids: &[i64],
+    inherited: &HashMap<i64, HashMap<String, crate::shared_controls::Inherited>>,
+) -> Result<Statuses, StoreError> {
     let mut found = recorded(db, organisation_id, system_ids).await?;
-    with_inherited(&mut found, &inherited);
+    with_inherited(
+        &mut found,
+        system_ids.iter().filter_map(|id| inherited.get_key_value(id)),
+    );
     Ok(found)
 }
 
 /// What the systems `system_ids` record themselves, whether or not a shared control overrides it.
-pub async fn recorded(
-    db: &impl ConnectionTrait,
-    organisation_id: i64,
-    system_ids: &[i64],
-) -> Result<Statuses, StoreError> {
+async fn recorded(db: &impl ConnectionTrait, organisation_id: i64, system_ids: &[i64]) -> Result<Statuses, StoreError> {
     let mut found = Statuses::new();
     let wanted: HashSet<i64> = system_ids.iter().copied().collect();
     // Many systems are read with one statement over the organisation rather than with long lists of ids.
@@ -213,7 +223,7 @@ pub async fn recorded(
 
 /// Lays what the systems `inherited` from shared controls over what they record: a system's own status stands only
 /// where it records a local exception.
-pub fn with_inherited<'a>(
+fn with_inherited<'a>(
     found: &mut Statuses,
     inherited: impl IntoIterator<Item = (&'a i64, &'a HashMap<String, crate::shared_controls::Inherited>)>,
 ) {

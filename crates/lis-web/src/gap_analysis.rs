@@ -7,10 +7,9 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::NaiveDate;
 use lis_domain::gap::{Statuses, SystemFacts};
 use lis_reports::gaps::{GapAnalysis, Summariser, SummaryText, SystemSummary};
+use lis_store::StoreError;
 use lis_store::gap_summaries::{self, Fresh};
 use lis_store::shared_controls::Inherited;
-
-use lis_store::StoreError;
 use sea_orm::ConnectionTrait;
 
 /// What the systems of an analysis inherit from shared controls, by system and requirement.
@@ -69,11 +68,7 @@ pub async fn analyse(
     }
     if !stale.is_empty() {
         let stale_ids: Vec<i64> = stale.iter().map(|f| f.system_id).collect();
-        let mut recorded = lis_store::gaps::recorded(db, organisation_id, &stale_ids).await?;
-        lis_store::gaps::with_inherited(
-            &mut recorded,
-            stale_ids.iter().filter_map(|id| inherited.get_key_value(id)),
-        );
+        let recorded = lis_store::gaps::statuses_with(db, organisation_id, &stale_ids, &inherited).await?;
         let profiles: HashMap<i64, lis_domain::aspect::Profile> = systems.iter().map(|s| (s.id, s.profile)).collect();
         let mut summariser = Summariser::new(catalog, not_in_use, today);
         let none = HashMap::new();
@@ -115,7 +110,6 @@ pub async fn holding_the_worst(
 ) -> Result<(Vec<SystemFacts>, Statuses), StoreError> {
     let holding = lis_reports::gaps::holding_the_worst(systems, summaries, limit);
     let ids: Vec<i64> = holding.iter().map(|s| s.id).collect();
-    let mut statuses = lis_store::gaps::recorded(db, organisation_id, &ids).await?;
-    lis_store::gaps::with_inherited(&mut statuses, ids.iter().filter_map(|id| inherited.get_key_value(id)));
+    let statuses = lis_store::gaps::statuses_with(db, organisation_id, &ids, inherited).await?;
     Ok((holding, statuses))
 }

@@ -746,8 +746,7 @@ async fn tables(
         .collect();
     let summary = lis_reports::gaps::summary_table(&report.by_row, &names);
     let ids: Vec<i64> = report.systems.iter().map(|s| s.id).collect();
-    let mut statuses = lis_store::gaps::recorded(&state.db, user.organisation_id(), &ids).await?;
-    lis_store::gaps::with_inherited(&mut statuses, &report.inherited);
+    let statuses = lis_store::gaps::statuses_with(&state.db, user.organisation_id(), &ids, &report.inherited).await?;
     let gaps = lis_reports::gaps::gaps(&state.catalog, &report.not_in_use, &report.systems, &statuses);
     let list = lis_reports::gaps::gap_table(&state.catalog, &gaps, &report.names, report.today);
     Ok((summary, list))
