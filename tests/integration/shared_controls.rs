@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use lis_domain::Role;
 use lis_domain::aspect::Profile;
 use lis_domain::gap::{RequirementStatus, Severity};
-use lis_domain::inventory::RelationKind;
+use lis_domain::inventory::{ItemKind, RelationKind};
 use lis_store::ChangeTransaction;
 use lis_store::audit::ChangeContext;
 use lis_store::inventory::{self, ItemFields};
@@ -314,3 +314,103 @@ async fn the_audit_trail_records_a_shared_controls_requirements_before_and_after
 }
 
 on_both_databases!(the_audit_trail_records_a_shared_controls_requirements_before_and_after);
+
+/// What many systems inherit, asked about at once (more than a batch of ids: LIS then reads every runs-on relation
+/// of the organisation instead of walking down from the systems), is what each inherits asked about alone: through
+/// a platform, through a system on a platform, and nothing for a system on no platform.
+async fn many_systems_inherit_at_once_what_each_inherits_alone(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let it = app.sign_in_as(Some(Role::It)).await;
+    let organisation_id = app.organisation_id().await;
+    let ctx = ChangeContext::person(it.person_id, None);
+    let catalog = lis_catalog::shipped().expect("the shipped catalogue");
+    let not_in_use = lis_store::soa::controls_not_in_use(&app.db, organisation_id)
+        .await
+        .expect("soa");
+    let requirement = catalog.applicable_in_use(&Profile::new(1, 1, 1, 1), &not_in_use)[0]
+        .id
+        .clone();
+    let named = |name: String| ItemFields {
+        name,
+        ..ItemFields::default()
+    };
+    let txn = app.db.begin_change().await.expect("begin");
+    let platform = inventory::create(
+        &txn,
+        &ctx,
+        organisation_id,
+        ItemKind::System,
+        named("Massplattform".into()),
+    )
+    .await
+    .expect("the platform")
+    .id;
+    let systems = inventory::create_many(
+        &txn,
+        &ctx,
+        organisation_id,
+        ItemKind::System,
+        (0..inventory::BATCH + 10)
+            .map(|n| named(format!("Massystem {n}")))
+            .collect(),
+    )
+    .await
+    .expect("the systems");
+    let (on_platform, on_nothing) = systems.split_at(systems.len() - 5);
+    let mut runs_on: Vec<_> = on_platform
+        .iter()
+        .map(|system| (RelationKind::RunsOn, *system, platform))
+        .collect();
+    // One system runs on a system that runs on the platform.
+    let (above, below) = (on_nothing[0], on_platform[0]);
+    runs_on.push((RelationKind::RunsOn, above, below));
+    inventory::relate_many(&txn, &ctx, organisation_id, &runs_on)
+        .await
+        .expect("relate");
+    txn.commit().await.expect("commit");
+    let created = app
+        .post_form_as(
+            &it,
+            "/shared-controls",
+            &[
+                ("name", "Gemensam drift"),
+                ("requirements", requirement.as_str()),
+                ("status", "uppfyllt"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let page = created.header("location").split('?').next().expect("a page").to_owned();
+    let linked = app
+        .post_form_as(&it, &format!("{page}/systems"), &[("system", "Massplattform")])
+        .await;
+    assert_eq!(linked.status, StatusCode::SEE_OTHER, "{}", linked.body);
+
+    let mut asked: Vec<i64> = systems.clone();
+    asked.push(platform);
+    assert!(asked.len() > inventory::BATCH);
+    let at_once = lis_store::shared_controls::inherited(&app.db, organisation_id, &asked)
+        .await
+        .expect("inherited at once");
+    let inheriting: std::collections::BTreeSet<i64> = at_once.keys().copied().collect();
+    let expected: std::collections::BTreeSet<i64> = on_platform.iter().copied().chain([platform, above]).collect();
+    assert_eq!(inheriting, expected);
+    for system in [platform, on_platform[0], on_platform[700], above, on_nothing[1]] {
+        let alone = lis_store::shared_controls::inherited(&app.db, organisation_id, &[system])
+            .await
+            .expect("inherited alone");
+        let inherits = |found: &std::collections::HashMap<i64, _>| {
+            found.get(&system).map(
+                |by_requirement: &std::collections::HashMap<String, lis_store::shared_controls::Inherited>| {
+                    by_requirement
+                        .iter()
+                        .map(|(r, i)| (r.clone(), i.control_id, i.record.status))
+                        .collect::<Vec<_>>()
+                },
+            )
+        };
+        assert_eq!(inherits(&at_once), inherits(&alone), "system {system}");
+        assert_eq!(inherits(&alone).is_some(), system != on_nothing[1], "system {system}");
+    }
+}
+on_both_databases!(many_systems_inherit_at_once_what_each_inherits_alone);

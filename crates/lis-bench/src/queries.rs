@@ -73,7 +73,8 @@ impl QueryLog {
     pub fn record(&self, info: &sea_orm::metric::Info<'_>) {
         if slow_sql_threshold().is_some_and(|threshold| info.elapsed > threshold) {
             let sql: String = info.statement.sql.chars().take(300).collect();
-            eprintln!("slow statement ({:?}): {sql}", info.elapsed);
+            let values = info.statement.values.as_ref().map_or(0, |v| v.0.len());
+            eprintln!("slow statement ({:?}, {values} values): {sql}", info.elapsed);
         }
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         if !inner.recording {

@@ -378,9 +378,13 @@ impl<'a> SummaryText<'a> {
     /// or is not text [`Self::write`] writes.
     pub fn read(&self, text: &str, valid_until: Option<NaiveDate>) -> Option<SystemSummary> {
         let mut summary = SystemSummary {
+            by_control: Vec::with_capacity(self.catalog.controls.len()),
             valid_until,
             ..SystemSummary::default()
         };
+        // A report reads thousands of these: the controls come in the catalogue's order as written, so the one
+        // after the last is tried before the look-up by id.
+        let mut next_control = 0;
         for entry in text.split(ENTRY).filter(|e| !e.is_empty()) {
             let (key, numbers) = entry.split_once('=')?;
             if key == BY_RANK {
@@ -392,18 +396,34 @@ impl<'a> SummaryText<'a> {
             let tally = tally_of(values);
             match key.strip_prefix(MEASURE) {
                 Some(point) => summary.by_measure.push((point.parse().ok()?, tally)),
-                None => summary.by_control.push((*self.numbering.control_of.get(key)?, tally)),
+                None => {
+                    let position = match self.catalog.controls.get(next_control) {
+                        Some(control) if control.id == key => next_control,
+                        _ => *self.numbering.control_of.get(key)?,
+                    };
+                    next_control = position + 1;
+                    summary.by_control.push((position, tally));
+                }
             }
         }
         Some(summary)
     }
 }
 
-/// Reads the numbers of an entry into `values`, from the first; none if one is not a number or there are too many.
+/// Reads the comma-separated numbers of an entry into `values`, from the first; none if one is not a number or
+/// there are too many.
 fn numbers_into(numbers: &str, values: &mut [u64]) -> Option<()> {
     let mut slots = values.iter_mut();
-    for number in numbers.split(',').filter(|n| !n.is_empty()) {
-        *slots.next()? = number.parse().ok()?;
+    let mut number: Option<u64> = None;
+    for byte in numbers.bytes().chain([b',']) {
+        if byte == b',' {
+            if let Some(n) = number.take() {
+                *slots.next()? = n;
+            }
+        } else {
+            let digit = u64::from(char::from(byte).to_digit(10)?);
+            number = Some(number.unwrap_or(0).checked_mul(10)?.checked_add(digit)?);
+        }
     }
     Some(())
 }
@@ -990,7 +1010,19 @@ mod tests {
         let gap_due_today = read_back.iter().any(|s| s.valid_until == Some(today));
         assert!(gap_due_today);
         assert!(read_back.iter().all(|s| s.valid_until.is_none_or(|d| d >= today)));
-        assert_eq!(text.read("A.5.1=1,x", None), None, "not a number");
+        // The catalogue's first controls are 5.1 and 5.2.
+        assert_eq!(text.read("5.1=1,1,2", None).map(|s| s.by_control.len()), Some(1));
+        assert_eq!(text.read("5.1=1,x", None), None, "not a number");
+        assert_eq!(text.read("5.1=1,-2", None), None, "not a number");
+        assert_eq!(text.read("5.1=99999999999999999999", None), None, "too large");
+        assert_eq!(text.read("5.1=1,2,3,4,5,6,7,8,9,10,11", None), None, "too many");
+        // Out of the catalogue's order, a control is still found by its id.
+        let out_of_order = text.read("5.2=2,1;5.1=1", None).expect("read");
+        assert_eq!(
+            out_of_order.by_control.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+            [1, 0]
+        );
+        assert_eq!(out_of_order.by_control[0].1.met, 1);
         assert_eq!(text.read("X.99=1", None), None, "no such control");
         assert_eq!(
             text.read("#=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21", None),

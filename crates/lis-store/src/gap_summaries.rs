@@ -15,6 +15,7 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::NaiveDate;
 use lis_domain::aspect::{Aspect, Profile};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement, Value};
+use sha2::{Digest, Sha256};
 
 use crate::StoreError;
 use crate::entity::gap_summary;
@@ -171,18 +172,24 @@ pub fn inherited_key(inherited: Option<&HashMap<String, Inherited>>) -> String {
     let Some(inherited) = inherited.filter(|i| !i.is_empty()) else {
         return String::new();
     };
-    let mut lines: Vec<String> = inherited
-        .iter()
-        .map(|(requirement, given)| {
-            let record = &given.record;
-            format!(
-                "{requirement}\u{1f}{}\u{1f}{}\u{1f}{}",
-                record.status.map_or("", |s| s.as_str()),
-                record.severity.map_or("", |s| s.as_str()),
-                record.due.map(|d| d.to_string()).unwrap_or_default()
-            )
-        })
-        .collect();
-    lines.sort_unstable();
-    crate::sessions::sha256_hex(lines.join("\n").as_bytes())
+    // One line per requirement, in order, its fields apart by U+001F; hashed as written, without a string per line.
+    let mut entries: Vec<(&String, &Inherited)> = inherited.iter().collect();
+    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut hasher = Sha256::new();
+    for (line, (requirement, given)) in entries.into_iter().enumerate() {
+        let record = &given.record;
+        if line > 0 {
+            hasher.update(b"\n");
+        }
+        hasher.update(requirement.as_bytes());
+        hasher.update(b"\x1f");
+        hasher.update(record.status.map_or("", |s| s.as_str()).as_bytes());
+        hasher.update(b"\x1f");
+        hasher.update(record.severity.map_or("", |s| s.as_str()).as_bytes());
+        hasher.update(b"\x1f");
+        if let Some(due) = record.due {
+            hasher.update(due.to_string().as_bytes());
+        }
+    }
+    crate::sessions::hex(&hasher.finalize())
 }

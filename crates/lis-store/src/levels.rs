@@ -85,6 +85,19 @@ pub(crate) async fn runs_on_below(
     Ok((seen, runs_on))
 }
 
+/// Every runs-on relation of the organisation, as (system, platform).
+pub(crate) async fn runs_on_in(db: &impl ConnectionTrait, organisation_id: i64) -> Result<Vec<(i64, i64)>, StoreError> {
+    use inventory_relation::Column as R;
+    Ok(inventory_relation::Entity::find()
+        .select_only()
+        .columns([R::FromItemId, R::ToItemId])
+        .filter(R::OrganisationId.eq(organisation_id))
+        .filter(R::Kind.eq(RelationKind::RunsOn.as_str()))
+        .into_tuple::<(i64, i64)>()
+        .all(db)
+        .await?)
+}
+
 /// Which of `ids` are records of `kind` in use.
 async fn in_use(db: &impl ConnectionTrait, kind: ItemKind, ids: &BTreeSet<i64>) -> Result<BTreeSet<i64>, StoreError> {
     use inventory_item::Column as C;

@@ -87,7 +87,12 @@ pub fn id_for_token(token: &str) -> String {
 
 /// The SHA-256 of `bytes`, hex-encoded.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(bytes))
+}
+
+/// `bytes` in lower-case hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Creates a session and returns the token for the cookie. Anonymous sessions (a sign-in in progress) last

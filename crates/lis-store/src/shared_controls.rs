@@ -471,10 +471,16 @@ pub async fn inherited(
         users.entry(control).or_default().push(system);
     }
     // What runs on each platform, as far as it passes a platform's shared controls on to the systems asked about:
-    // their runs-on chains down to the platforms below, not every runs-on relation of the organisation.
-    let start: BTreeSet<i64> = wanted.iter().copied().collect();
+    // for a few systems their runs-on chains down to the platforms below; for many, every runs-on relation of the
+    // organisation, read with one statement rather than with long lists of ids.
+    let runs_on: Vec<(i64, i64)> = if wanted.len() > crate::inventory::BATCH {
+        crate::levels::runs_on_in(db, organisation_id).await?
+    } else {
+        let start: BTreeSet<i64> = wanted.iter().copied().collect();
+        crate::levels::runs_on_below(db, &start).await?.1.into_iter().collect()
+    };
     let mut runs_on_it: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (system, platform) in crate::levels::runs_on_below(db, &start).await?.1 {
+    for (system, platform) in runs_on {
         runs_on_it.entry(platform).or_default().push(system);
     }
     for control in &controls {
