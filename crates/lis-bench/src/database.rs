@@ -163,7 +163,12 @@ impl FreshDatabase {
             .map_err(|e| anyhow!("migrating: {e}"))?;
         let version_sql = match backend {
             Backend::Sqlite => "SELECT 'SQLite ' || sqlite_version() AS v",
-            Backend::Postgres => "SELECT version() AS v",
+            // Whether the connection is encrypted changes what every statement costs: over TCP, sqlx takes TLS
+            // when the server offers it (`sslmode=prefer`, as libpq), and Debian's PostgreSQL does.
+            Backend::Postgres => {
+                "SELECT split_part(version(), ' on ', 1) || CASE WHEN s.ssl THEN ', over ' || s.version || ' (' \
+                 || s.cipher || ')' ELSE ', unencrypted' END AS v FROM pg_stat_ssl s WHERE s.pid = pg_backend_pid()"
+            }
         };
         let version = db
             .query_one_raw(sea_orm::Statement::from_string(db.get_database_backend(), version_sql))

@@ -683,7 +683,9 @@ pub fn markdown(run: &Run) -> String {
          It builds `lis-bench` in release mode and needs PostgreSQL at `LIS_BENCH_POSTGRES_URL` (default \
          `postgres://postgres@127.0.0.1:5432/postgres`; it creates and drops a database `lis_bench_<pid>`). When \
          the server's Unix socket is in `LIS_BENCH_POSTGRES_SOCKET` (default `/var/run/postgresql`), PostgreSQL is \
-         measured a second time through it. The run below took {} on the machine below, the build aside.\n",
+         measured a second time through it. Over TCP the connection is encrypted when the server offers TLS, as \
+         a database on another host should be reached; through the socket it is not (the machine's table says \
+         which each run had). The run below took {} on the machine below, the build aside.\n",
         human(run.took)
     );
 
