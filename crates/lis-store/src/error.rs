@@ -96,3 +96,18 @@ pub enum StoreError {
     #[error("could not record the change: {0}")]
     Serialize(#[from] serde_json::Error),
 }
+
+impl StoreError {
+    /// What inserting the first version of a record of `kind` failed with: when someone else created the record
+    /// at the same moment (the unique index refuses the second), a [`StoreError::Conflict`] with their version 1,
+    /// as when the record existed when it was read; any other failure as it is.
+    pub(crate) fn on_first_version(kind: &'static str, err: sea_orm::DbErr) -> Self {
+        match err.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => StoreError::Conflict {
+                kind,
+                current_version: 1,
+            },
+            _ => StoreError::Database(err),
+        }
+    }
+}

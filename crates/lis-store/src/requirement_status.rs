@@ -168,7 +168,10 @@ pub async fn record(
     active.version = Set(current_version.unwrap_or(0) + 1);
     let saved = match &existing {
         Some(_) => active.update(txn).await?,
-        None => active.insert(txn).await?,
+        None => active
+            .insert(txn)
+            .await
+            .map_err(|err| StoreError::on_first_version("requirement_status", err))?,
     };
     crate::gap_summaries::mark_stale(txn, organisation_id, system_id).await?;
     audit::append(

@@ -98,21 +98,20 @@ pub async fn save(
             .update(txn)
             .await?
         }
-        None => {
-            soa_entry::ActiveModel {
-                organisation_id: Set(organisation_id),
-                control_id: Set(control_id.to_owned()),
-                in_use: Set(decision.in_use),
-                justification: Set(justification),
-                text: Set(decision.text.clone()),
-                version: Set(1),
-                updated_at: Set(now),
-                updated_by: Set(ctx.actor.person_id()),
-                ..Default::default()
-            }
-            .insert(txn)
-            .await?
+        None => soa_entry::ActiveModel {
+            organisation_id: Set(organisation_id),
+            control_id: Set(control_id.to_owned()),
+            in_use: Set(decision.in_use),
+            justification: Set(justification),
+            text: Set(decision.text.clone()),
+            version: Set(1),
+            updated_at: Set(now),
+            updated_by: Set(ctx.actor.person_id()),
+            ..Default::default()
         }
+        .insert(txn)
+        .await
+        .map_err(|err| StoreError::on_first_version("soa_entry", err))?,
     };
     let change = Change {
         organisation_id: Some(organisation_id),

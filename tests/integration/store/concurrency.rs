@@ -151,3 +151,118 @@ async fn two_changes_of_one_record_at_once_give_a_conflict_not_a_lost_change(bac
 }
 
 on_both_databases!(two_changes_of_one_record_at_once_give_a_conflict_not_a_lost_change);
+
+/// Two people record the first status of the same requirement of a system at once, neither having seen one: the
+/// second is refused as a conflict with the first's version (on PostgreSQL its insert waits for the first's
+/// transaction and the unique index refuses it; on SQLite its transaction begins after the first's and finds the
+/// status), not failed as a database error, and the first's status stands. The same for a first SoA decision.
+async fn two_first_saves_of_one_status_at_once_give_a_conflict(backend: Backend) {
+    use lis_domain::gap::{RequirementStatus, StatusRecord};
+    use lis_store::StoreError;
+    let (db, _guard) = database_as_served(backend).await;
+    let demo = lis_store::demo::load(&db, &lis_store::demo::exempelkommun())
+        .await
+        .expect("the demo");
+    let organisation_id = demo.organisation_id;
+    let person_id = lis_store::people::list(&db, organisation_id)
+        .await
+        .expect("people")
+        .first()
+        .expect("a person")
+        .person
+        .id;
+    let ctx = ChangeContext::person(person_id, None);
+    let txn = db.begin_change().await.expect("begin");
+    let system_id = lis_store::inventory::create(
+        &txn,
+        &ctx,
+        organisation_id,
+        lis_domain::inventory::ItemKind::System,
+        lis_store::inventory::ItemFields {
+            name: "Förstagångssystem".to_owned(),
+            ..lis_store::inventory::ItemFields::default()
+        },
+    )
+    .await
+    .expect("create")
+    .id;
+    txn.commit().await.expect("commit");
+    let requirement = "LIS-5.1-01";
+    let status = |status| StatusRecord {
+        status: Some(status),
+        ..StatusRecord::default()
+    };
+    let save = |db: DatabaseConnection, ctx: ChangeContext, status: StatusRecord| async move {
+        let txn = db.begin_change().await.expect("begin");
+        let saved = lis_store::requirement_status::record(
+            &txn,
+            &ctx,
+            organisation_id,
+            system_id,
+            requirement,
+            true,
+            &status,
+            None,
+        )
+        .await;
+        (txn, saved)
+    };
+    let (first, saved) = save(db.clone(), ctx.clone(), status(RequirementStatus::Uppfyllt)).await;
+    saved.expect("the first status");
+    let second = tokio::spawn(save(db.clone(), ctx.clone(), status(RequirementStatus::EjUppfyllt)));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    first.commit().await.expect("commit the first");
+    let (second_txn, second) = second.await.expect("the second ran");
+    drop(second_txn);
+    assert!(
+        matches!(
+            second,
+            Err(StoreError::Conflict {
+                kind: "requirement_status",
+                current_version: 1
+            })
+        ),
+        "{second:?}"
+    );
+    let stored = lis_store::gaps::statuses(&db, organisation_id, &[system_id])
+        .await
+        .expect("statuses");
+    assert_eq!(
+        stored
+            .get(&system_id)
+            .and_then(|s| s.get(requirement))
+            .and_then(|r| r.status),
+        Some(RequirementStatus::Uppfyllt)
+    );
+
+    // A first SoA decision, the same way.
+    let decide = |db: DatabaseConnection, ctx: ChangeContext, in_use: bool| async move {
+        let txn = db.begin_change().await.expect("begin");
+        let decision = lis_store::soa::SoaDecision {
+            in_use,
+            justification: None,
+            text: String::new(),
+        };
+        let saved = lis_store::soa::save(&txn, &ctx, organisation_id, "5.1", &decision, 0).await;
+        (txn, saved)
+    };
+    let (first, saved) = decide(db.clone(), ctx.clone(), true).await;
+    saved.expect("the first decision");
+    let second = tokio::spawn(decide(db.clone(), ctx.clone(), false));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    first.commit().await.expect("commit the first");
+    let (second_txn, second) = second.await.expect("the second ran");
+    drop(second_txn);
+    assert!(
+        matches!(
+            second,
+            Err(StoreError::Conflict {
+                kind: "soa_entry",
+                current_version: 1
+            })
+        ),
+        "{second:?}"
+    );
+}
+
+on_both_databases!(two_first_saves_of_one_status_at_once_give_a_conflict);
