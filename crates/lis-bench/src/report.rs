@@ -570,13 +570,16 @@ fn gaps_section(out: &mut String, g: &crate::gaps::GapsResult) {
     );
     let _ = writeln!(
         out,
-        "\n{} timed requests or changes each after untimed warm-up; the floors as many times. The pages are requested \
+        "\n{} timed requests each after untimed warm-up, and {} timed changes (a change takes about a millisecond: \
+         with as few rounds as the pages, its 95th percentile would be decided by the slowest two or three, that is \
+         by the machine's scheduling); the floors as many times as each. The pages are requested \
          through the router like the others: the report as the CISO, *Mina brister* as the objektsägare, each with \
          a session made in the database. The change goes through `lis_store::shared_controls::update` as the page \
          does it (the control read at its version, checked, updated with its requirements and an audit event, in \
          one transaction, committed), alternately to *delvis uppfyllt* with a *måttlig brist* and back to \
          *uppfyllt*; the systems inherit when they are read, so nothing per system is written. Afterwards every user \
          of the control was read back to see the new status.\n",
+        g.report.lis.samples.0.len(),
         g.change.0.len()
     );
     let _ = writeln!(
