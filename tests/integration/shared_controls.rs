@@ -414,3 +414,46 @@ async fn many_systems_inherit_at_once_what_each_inherits_alone(backend: Backend)
     }
 }
 on_both_databases!(many_systems_inherit_at_once_what_each_inherits_alone);
+
+/// Two people create shared controls of the same name at once: the later is refused (on PostgreSQL the unique index
+/// refuses its insert after its own check found the name free: a conflict, 409; on SQLite its change begins after
+/// the first's and its check finds the name: 422), never failed as an internal error, and one control is stored.
+async fn two_shared_controls_of_one_name_at_once_give_one_and_a_refusal(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let it = app.sign_in_as(Some(Role::It)).await;
+    let organisation_id = app.organisation_id().await;
+    let ctx = ChangeContext::person(it.person_id, None);
+    let fields = lis_store::shared_controls::Fields {
+        name: "Samtidig skyddsåtgärd".to_owned(),
+        record: lis_domain::gap::StatusRecord {
+            status: Some(RequirementStatus::Uppfyllt),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let known = |_: &str| true;
+    let first = app.db.begin_change().await.expect("begin the first");
+    lis_store::shared_controls::create(&first, &ctx, organisation_id, &fields, &known)
+        .await
+        .expect("the first");
+    let (second, committed) = tokio::join!(
+        app.post_form_as(
+            &it,
+            "/shared-controls",
+            &[("name", "samtidig skyddsåtgärd"), ("status", "uppfyllt")],
+        ),
+        async {
+            // The second request checks the name and writes while the first is still open.
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            first.commit().await
+        }
+    );
+    committed.expect("commit the first");
+    let expected = match backend {
+        Backend::Postgres => StatusCode::CONFLICT,
+        Backend::Sqlite => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    assert_eq!(second.status, expected, "{}", second.body);
+    assert_eq!(count_controls(&app).await, 1);
+}
+on_both_databases!(two_shared_controls_of_one_name_at_once_give_one_and_a_refusal);

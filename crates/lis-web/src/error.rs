@@ -153,6 +153,9 @@ impl From<StoreError> for WebError {
             StoreError::NotFound { .. } => Self::NotFound,
             StoreError::Unreachable { .. } => Self::Unavailable(err.to_string()),
             StoreError::Database(ref db) if is_connection_failure(db) => Self::Unavailable(err.to_string()),
+            // Two changes at once that a unique index keeps apart (a name, or a first version, taken by someone else
+            // in the same moment, after this change checked): the later is refused as a conflict, not a failure.
+            StoreError::Database(ref db) if is_unique_violation(db) => Self::Conflict(err.to_string()),
             StoreError::PersonDisabled { .. } => Self::SignInFailed {
                 status: StatusCode::FORBIDDEN,
                 cause: err.to_string(),
@@ -203,6 +206,11 @@ fn refused<P>(problems: &[P], swedish: fn(&P) -> String, english: fn(&P) -> Stri
 /// Whether a database error means the database cannot be reached rather than that a statement failed.
 fn is_connection_failure(err: &sea_orm::DbErr) -> bool {
     matches!(err, sea_orm::DbErr::Conn(_) | sea_orm::DbErr::ConnectionAcquire(_))
+}
+
+/// Whether a database error is a unique index refusing a row that another change wrote first.
+fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
+    matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }
 
 /// Carried on an error response so that the error-page middleware can log the cause once and render the page or
