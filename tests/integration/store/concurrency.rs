@@ -152,6 +152,20 @@ async fn two_changes_of_one_record_at_once_give_a_conflict_not_a_lost_change(bac
 
 on_both_databases!(two_changes_of_one_record_at_once_give_a_conflict_not_a_lost_change);
 
+/// Runs the change `second` while the change `first`, which has written, is still open; commits `first` a moment
+/// later and gives what `second` returned, its transaction rolled back.
+async fn while_open<T: Send + 'static>(
+    first: sea_orm::DatabaseTransaction,
+    second: impl Future<Output = (sea_orm::DatabaseTransaction, T)> + Send + 'static,
+) -> T {
+    let second = tokio::spawn(second);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    first.commit().await.expect("commit the first");
+    let (second_txn, returned) = second.await.expect("the second ran");
+    drop(second_txn);
+    returned
+}
+
 /// Two people record the first status of the same requirement of a system at once, neither having seen one: the
 /// second is refused as a conflict with the first's version (on PostgreSQL its insert waits for the first's
 /// transaction and the unique index refuses it; on SQLite its transaction begins after the first's and finds the
@@ -209,11 +223,11 @@ async fn two_first_saves_of_one_status_at_once_give_a_conflict(backend: Backend)
     };
     let (first, saved) = save(db.clone(), ctx.clone(), status(RequirementStatus::Uppfyllt)).await;
     saved.expect("the first status");
-    let second = tokio::spawn(save(db.clone(), ctx.clone(), status(RequirementStatus::EjUppfyllt)));
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    first.commit().await.expect("commit the first");
-    let (second_txn, second) = second.await.expect("the second ran");
-    drop(second_txn);
+    let second = while_open(
+        first,
+        save(db.clone(), ctx.clone(), status(RequirementStatus::EjUppfyllt)),
+    )
+    .await;
     assert!(
         matches!(
             second,
@@ -248,11 +262,7 @@ async fn two_first_saves_of_one_status_at_once_give_a_conflict(backend: Backend)
     };
     let (first, saved) = decide(db.clone(), ctx.clone(), true).await;
     saved.expect("the first decision");
-    let second = tokio::spawn(decide(db.clone(), ctx.clone(), false));
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    first.commit().await.expect("commit the first");
-    let (second_txn, second) = second.await.expect("the second ran");
-    drop(second_txn);
+    let second = while_open(first, decide(db.clone(), ctx.clone(), false)).await;
     assert!(
         matches!(
             second,
