@@ -43,6 +43,13 @@ async fn main() -> Result<()> {
         imported.wall.as_secs_f64(),
         imported.parse.as_secs_f64()
     );
+    for (stage, log) in ["read", "validated", "written"].iter().zip(imported.stages) {
+        out += &format!(
+            "  {stage}: {:.2} – {:.2} s\n",
+            log.first.as_secs_f64(),
+            log.last.as_secs_f64()
+        );
+    }
     for (statement, tally) in imported.statements.iter().take(8) {
         out += &format!(
             "  {statement}: {} × {:.0} ms\n",
