@@ -27,6 +27,7 @@ mod m20261126_000018_level_tops;
 mod m20261127_000019_audit_without_references;
 mod m20261127_000020_partial_person_indexes;
 mod m20261127_000021_gap_summaries;
+mod m20261127_000022_relation_without_organisation_reference;
 
 /// The list of LIS's migrations, oldest first.
 pub struct Migrator;
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000019_audit_without_references::Migration),
             Box::new(m20261127_000020_partial_person_indexes::Migration),
             Box::new(m20261127_000021_gap_summaries::Migration),
+            Box::new(m20261127_000022_relation_without_organisation_reference::Migration),
         ]
     }
 }

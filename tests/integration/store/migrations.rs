@@ -120,3 +120,94 @@ async fn the_audit_trail_keeps_its_events_when_its_references_go(backend: Backen
 }
 
 on_both_databases!(the_audit_trail_keeps_its_events_when_its_references_go);
+
+/// Dropping the relations' foreign key to their organisation (on SQLite by rebuilding the table) keeps every relation
+/// as it was, ids and all; new relations follow the old ones, and the keys that remain still refuse a relation to a
+/// record that does not exist and a relation made twice.
+async fn relations_keep_their_rows_and_checks_when_the_organisation_reference_goes(backend: Backend) {
+    let (db, _database) = empty_connection(backend).await;
+    let before_reference_goes = Migrator::migrations()
+        .iter()
+        .position(|m| m.name() == "m20261127_000022_relation_without_organisation_reference")
+        .expect("the migration is listed");
+    Migrator::up(&db, Some(u32::try_from(before_reference_goes).expect("few migrations")))
+        .await
+        .expect("migrate up to the one before");
+    let run = |sql: &str| {
+        let db = &db;
+        let sql = sql.to_owned();
+        async move {
+            db.execute_raw(Statement::from_string(db.get_database_backend(), sql))
+                .await
+        }
+    };
+    run("INSERT INTO organisation (id, name, created_at, updated_at) VALUES (1, 'Kommunen', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')").await.expect("organisation");
+    for (id, kind, name) in [
+        (10, "system", "Ekonomisystem"),
+        (11, "system", "Plattform"),
+        (12, "information_set", "Fakturor"),
+    ] {
+        run(&format!(
+            "INSERT INTO inventory_item (id, organisation_id, kind, name, name_key, description, tags, created_at, \
+             updated_at) VALUES ({id}, 1, '{kind}', '{name}', '{}', '', '', '2026-01-01T00:00:00Z', \
+             '2026-01-01T00:00:00Z')",
+            name.to_lowercase()
+        ))
+        .await
+        .expect("a record");
+    }
+    let relate = |kind: &str, from: i64, to: i64| {
+        format!(
+            "INSERT INTO inventory_relation (organisation_id, kind, from_item_id, to_item_id, created_at) \
+             VALUES (1, '{kind}', {from}, {to}, '2026-01-02T00:00:00Z')"
+        )
+    };
+    run(&relate("runs_on", 10, 11)).await.expect("a relation before");
+    run(&relate("holds", 10, 12)).await.expect("a relation before");
+    let relations = || {
+        let db = db.clone();
+        async move {
+            let statement = Statement::from_string(
+                db.get_database_backend(),
+                "SELECT id, organisation_id, kind, from_item_id, to_item_id FROM inventory_relation ORDER BY id",
+            );
+            db.query_all_raw(statement)
+                .await
+                .expect("relations")
+                .into_iter()
+                .map(|row| {
+                    let column = |name: &str| row.try_get::<i64>("", name).expect(name);
+                    let kind = row.try_get::<String>("", "kind").expect("kind");
+                    (
+                        column("id"),
+                        column("organisation_id"),
+                        kind,
+                        column("from_item_id"),
+                        column("to_item_id"),
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let kept = relations().await;
+    assert_eq!(kept.len(), 2);
+
+    lis_store::migrate::migrate(&db)
+        .await
+        .expect("the rest of the migrations");
+    assert_eq!(relations().await, kept, "every relation kept as it was");
+    run(&relate("integrates_with", 10, 99))
+        .await
+        .expect_err("a relation to a record that does not exist is refused");
+    run(&relate("runs_on", 10, 11))
+        .await
+        .expect_err("the same relation twice is refused");
+    run(&relate("integrates_with", 10, 11))
+        .await
+        .expect("a new relation is written");
+    let after = relations().await;
+    assert_eq!(after.len(), 3);
+    assert!(after[2].0 > kept[1].0, "a new relation follows the old ones: {after:?}");
+}
+
+on_both_databases!(relations_keep_their_rows_and_checks_when_the_organisation_reference_goes);
