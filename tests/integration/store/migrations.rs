@@ -24,6 +24,23 @@ async fn count_rows(db: &impl ConnectionTrait, table: &str) -> Result<i64, sea_o
     row.try_get::<i64>("", "n")
 }
 
+/// A database migrated up to, not including, the migration called `name`.
+async fn migrated_up_to_before(db: &sea_orm::DatabaseConnection, name: &str) {
+    let before = Migrator::migrations()
+        .iter()
+        .position(|m| m.name() == name)
+        .expect("the migration is listed");
+    Migrator::up(db, Some(u32::try_from(before).expect("few migrations")))
+        .await
+        .expect("migrate up to the one before");
+}
+
+/// Runs one SQL statement as it is written.
+async fn execute(db: &sea_orm::DatabaseConnection, sql: &str) -> Result<sea_orm::ExecResult, sea_orm::DbErr> {
+    db.execute_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()))
+        .await
+}
+
 async fn migrations_apply_from_empty_once_and_revert(backend: Backend) {
     let (db, _database) = empty_connection(backend).await;
     let known: Vec<String> = Migrator::migrations().iter().map(|m| m.name().to_owned()).collect();
@@ -65,19 +82,10 @@ on_both_databases!(migrations_apply_from_empty_once_and_revert);
 /// all, and new events follow the old ones (SQLite's rebuilt table keeps counting); afterwards an event may name a person who is not (or no longer) there.
 async fn the_audit_trail_keeps_its_events_when_its_references_go(backend: Backend) {
     let (db, _database) = empty_connection(backend).await;
-    let before_references_go = Migrator::migrations()
-        .iter()
-        .position(|m| m.name() == "m20261127_000019_audit_without_references")
-        .expect("the migration is listed");
-    Migrator::up(&db, Some(u32::try_from(before_references_go).expect("few migrations")))
-        .await
-        .expect("migrate up to the one before");
+    migrated_up_to_before(&db, "m20261127_000019_audit_without_references").await;
     let run = |sql: String| {
         let db = &db;
-        async move {
-            db.execute_raw(Statement::from_string(db.get_database_backend(), sql))
-                .await
-        }
+        async move { execute(db, &sql).await }
     };
     run("INSERT INTO organisation (id, name, created_at, updated_at) VALUES (1, 'Kommunen', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')".to_owned()).await.expect("organisation");
     for n in [3, 7, 8] {
@@ -126,33 +134,22 @@ on_both_databases!(the_audit_trail_keeps_its_events_when_its_references_go);
 /// record that does not exist and a relation made twice.
 async fn relations_keep_their_rows_and_checks_when_the_organisation_reference_goes(backend: Backend) {
     let (db, _database) = empty_connection(backend).await;
-    let before_reference_goes = Migrator::migrations()
-        .iter()
-        .position(|m| m.name() == "m20261127_000022_relation_without_organisation_reference")
-        .expect("the migration is listed");
-    Migrator::up(&db, Some(u32::try_from(before_reference_goes).expect("few migrations")))
-        .await
-        .expect("migrate up to the one before");
-    let run = |sql: &str| {
-        let db = &db;
-        let sql = sql.to_owned();
-        async move {
-            db.execute_raw(Statement::from_string(db.get_database_backend(), sql))
-                .await
-        }
-    };
-    run("INSERT INTO organisation (id, name, created_at, updated_at) VALUES (1, 'Kommunen', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')").await.expect("organisation");
+    migrated_up_to_before(&db, "m20261127_000022_relation_without_organisation_reference").await;
+    execute(&db, "INSERT INTO organisation (id, name, created_at, updated_at) VALUES (1, 'Kommunen', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')").await.expect("organisation");
     for (id, kind, name) in [
         (10, "system", "Ekonomisystem"),
         (11, "system", "Plattform"),
         (12, "information_set", "Fakturor"),
     ] {
-        run(&format!(
-            "INSERT INTO inventory_item (id, organisation_id, kind, name, name_key, description, tags, created_at, \
+        execute(
+            &db,
+            &format!(
+                "INSERT INTO inventory_item (id, organisation_id, kind, name, name_key, description, tags, created_at, \
              updated_at) VALUES ({id}, 1, '{kind}', '{name}', '{}', '', '', '2026-01-01T00:00:00Z', \
              '2026-01-01T00:00:00Z')",
-            name.to_lowercase()
-        ))
+                name.to_lowercase()
+            ),
+        )
         .await
         .expect("a record");
     }
@@ -162,8 +159,10 @@ async fn relations_keep_their_rows_and_checks_when_the_organisation_reference_go
              VALUES (1, '{kind}', {from}, {to}, '2026-01-02T00:00:00Z')"
         )
     };
-    run(&relate("runs_on", 10, 11)).await.expect("a relation before");
-    run(&relate("holds", 10, 12)).await.expect("a relation before");
+    execute(&db, &relate("runs_on", 10, 11))
+        .await
+        .expect("a relation before");
+    execute(&db, &relate("holds", 10, 12)).await.expect("a relation before");
     let relations = || {
         let db = db.clone();
         async move {
@@ -196,13 +195,13 @@ async fn relations_keep_their_rows_and_checks_when_the_organisation_reference_go
         .await
         .expect("the rest of the migrations");
     assert_eq!(relations().await, kept, "every relation kept as it was");
-    run(&relate("integrates_with", 10, 99))
+    execute(&db, &relate("integrates_with", 10, 99))
         .await
         .expect_err("a relation to a record that does not exist is refused");
-    run(&relate("runs_on", 10, 11))
+    execute(&db, &relate("runs_on", 10, 11))
         .await
         .expect_err("the same relation twice is refused");
-    run(&relate("integrates_with", 10, 11))
+    execute(&db, &relate("integrates_with", 10, 11))
         .await
         .expect("a new relation is written");
     let after = relations().await;
