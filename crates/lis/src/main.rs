@@ -12,7 +12,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 /// mimalloc rather than the system's allocator: the gap analysis builds and drops maps of half a million statuses
-/// per request, which the system's allocator handles several times slower (see docs/performance.md).
+/// per request, which the system's allocator handles several times slower. It is built without transparent huge
+/// pages (the `no_thp` feature), which made large imports pay for clearing whole 2 MiB pages (docs/performance.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
