@@ -23,6 +23,7 @@ fn ms(took: Duration) -> f64 {
 
 #[tokio::main]
 async fn main() -> Result<()> {
+    lis_bench::without_huge_pages()?;
     let target = match std::env::args().nth(1).as_deref() {
         None | Some("postgres") => Target::postgres(),
         Some("sqlite") => Target::sqlite(),

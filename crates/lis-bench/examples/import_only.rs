@@ -19,6 +19,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> Result<()> {
+    lis_bench::without_huge_pages()?;
     let target = match std::env::args().nth(1).as_deref() {
         None | Some("postgres") => Target::postgres(),
         Some("sqlite") => Target::sqlite(),

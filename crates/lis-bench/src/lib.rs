@@ -31,6 +31,19 @@ use crate::database::{FreshDatabase, Target};
 use crate::generate::{Municipality, Size};
 use crate::measure::{ImportResult, PageCase, PageResult, Readers, Server};
 
+/// Turns transparent huge pages off for this process, as `lis` does when it starts, so that the figures are those of
+/// the server as it ships (see the allocator in docs/performance.md).
+#[cfg(target_os = "linux")]
+pub fn without_huge_pages() -> Result<()> {
+    nix::sys::prctl::set_thp_disable(true).context("turning transparent huge pages off")
+}
+
+/// Other systems have no transparent huge pages to turn off.
+#[cfg(not(target_os = "linux"))]
+pub fn without_huge_pages() -> Result<()> {
+    Ok(())
+}
+
 /// The goal for the first page of a filtered, searched list (95th percentile of server time).
 pub const LIST_TARGET: Duration = Duration::from_millis(50);
 /// The goal for a record's page.

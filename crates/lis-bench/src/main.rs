@@ -55,6 +55,7 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> Result<()> {
+    lis_bench::without_huge_pages()?;
     let args = Args::parse();
     let mut backends = match args.backend {
         Backends::Both => vec![Target::sqlite(), Target::postgres()],

@@ -865,10 +865,11 @@ pub fn markdown(run: &Run) -> String {
          every applicable requirement, shared controls and an objektsägare, described in each database's section \
          with the floors it is compared with.\n\n\
          **The allocator.** `lis-bench`, like `lis`, uses mimalloc as its global allocator, so the figures are those \
-         of the server as it ships. It is built without transparent huge pages (mimalloc's `no_thp`): with them, \
-         each first touch of fresh memory had the kernel clear a whole 2 MiB page, which on a virtual machine cost the \
-         60 000-row import about a second (over half of its time before the first write went to clearing pages), \
-         while the gap report gained at most a few per cent from them.\n",
+         of the server as it ships. Like `lis`, it runs without transparent huge pages (mimalloc built with `no_thp`, \
+         and the process turning them off when it starts): with them, each first touch of fresh memory had the kernel \
+         clear a whole 2 MiB page, which on a virtual machine cost the 60 000-row import about a second (over half of \
+         its time before the first write went to clearing pages), while the gap report gained at most a few per cent \
+         from them.\n",
         usize_count(g.units),
         usize_count(g.people),
         usize_count(g.objects),
