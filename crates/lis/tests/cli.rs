@@ -207,6 +207,14 @@ fn wait_until_ready(child: &mut Child, port: u16) -> u16 {
     }
 }
 
+/// The process's `THP_enabled` line in `/proc/<pid>/status`: "0" when transparent huge pages are off for it.
+#[cfg(target_os = "linux")]
+fn transparent_huge_pages(child: &Child) -> Option<String> {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).expect("read the process's status");
+    let line = status.lines().find_map(|line| line.strip_prefix("THP_enabled:"));
+    line.map(|value| value.trim().to_owned())
+}
+
 /// Sends SIGTERM and expects a clean exit.
 fn terminate_gracefully(child: Child) {
     let status = Command::new("kill")
@@ -246,6 +254,12 @@ async fn serve_migrates_an_empty_database_and_is_ready(backend: Backend) {
     }
     let mut child = command.spawn().expect("start lis serve");
     assert_eq!(wait_until_ready(&mut child, port), 200, "/readyz");
+    #[cfg(target_os = "linux")]
+    assert_eq!(
+        transparent_huge_pages(&child).as_deref(),
+        Some("0"),
+        "lis serve runs without transparent huge pages, whatever the host's setting"
+    );
     assert_eq!(http_status(port, "/"), Some(303), "pages send the visitor to sign in");
     assert_eq!(
         http_status(port, "/auth/login"),
